@@ -1,0 +1,73 @@
+/**
+ * @module The error catalog: every code a Baton caller can see, what it means and
+ * what to do about it. Transports map codes to wire statuses in
+ * transports/wire-errors.ts; nothing here knows about HTTP or JSON-RPC.
+ */
+
+/** Every error code, with the hint a caller gets when the code is raised. */
+export const ERROR_CATALOG = {
+  /** The input does not match the schema (types, missing fields, limits). */
+  INVALID_INPUT: 'Fix the named field and call again.',
+  /** The call needs an agent identity and none was given or known. */
+  AGENT_REQUIRED: 'Call register_agent first, or pass agent_id (or the X-Baton-Agent header).',
+  /** The thing named does not exist in this project. */
+  NOT_FOUND: 'Check the id and the project; list the collection to see what exists.',
+  /** A lease is held by someone else and the call cannot wait or break it. */
+  LEASE_HELD: 'Wait (acquire with wait_seconds), pick another resource, or ask the holder.',
+  /** The lease this call refers to expired or was taken over: its fencing token is stale. */
+  LEASE_LOST: 'Your lease is gone: stop writing to the protected resource and acquire again.',
+  /** The caller is not the holder of the lease or claim it tries to change. */
+  NOT_HOLDER: 'Only the holder can renew or release; check list_locks / get_task for the holder.',
+  /** Adding these tasks would make the dependency graph cyclic. */
+  TASK_CYCLE: 'Remove one of the dependencies named in details.cycle.',
+  /** The task is not in a status that allows this change. */
+  TASK_STATE: 'Read the task (get_task) and act on its current status.',
+  /** Compare-and-set failed: the value changed since it was read. */
+  VERSION_CONFLICT: 'Read the value again (retrieve_data) and retry with its current version.',
+  /** A size or count limit was exceeded. */
+  LIMIT_EXCEEDED: 'Send less: details.limit names the maximum.',
+  /** A record with this id already exists. */
+  ALREADY_EXISTS: 'Use another id, or update the existing record.',
+  /** The reader's cursor is older than the retained event log. */
+  EVENTS_GAP: 'Events were trimmed: re-read the current state, then continue from details.oldest_id.',
+  /** A call with this request_id is still running. */
+  REQUEST_IN_PROGRESS: 'Wait a moment and repeat the call with the same request_id to get its answer.',
+  /** The caller lacks the role or project scope for this call. */
+  FORBIDDEN: 'Use a token whose role and projects allow this call.',
+  /** Authentication is required and missing or wrong. */
+  UNAUTHORIZED: 'Send Authorization: Bearer <token>.',
+  /** The storage engine cannot be reached. */
+  STORE_UNAVAILABLE: 'The coordinator cannot reach its store; retry shortly and check `baton status`.',
+  /** An unexpected failure inside the coordinator; the cause is logged. */
+  INTERNAL: 'Retry; if it persists, report it with the server log.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+/** The one error type of the domain. It carries no wire status: transports map `code`. */
+export class CoordinationError extends Error {
+  override readonly name = 'CoordinationError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  /** What the caller should do next. */
+  get hint(): string {
+    return ERROR_CATALOG[this.code];
+  }
+}
+
+export const isCoordinationError = (value: unknown): value is CoordinationError => value instanceof CoordinationError;
+
+export const invalidInput = (message: string, details?: Record<string, unknown>): CoordinationError =>
+  new CoordinationError('INVALID_INPUT', message, details);
+
+export const notFound = (what: string, id: string, details?: Record<string, unknown>): CoordinationError =>
+  new CoordinationError('NOT_FOUND', `No ${what} '${id}'.`, { [what]: id, ...details });

@@ -1,0 +1,51 @@
+/**
+ * @module The lease: one mechanism under named locks, file reservations and worker
+ * slots (task claims use the same holder/TTL/token rules inline on the task).
+ * A fencing token is issued with every grant and only grows within a project.
+ */
+
+export type LeaseKind = 'lock' | 'files' | 'slot';
+export type LeaseMode = 'exclusive' | 'shared';
+
+export interface Lease {
+  id: string;
+  project: string;
+  kind: LeaseKind;
+  /** Lock name, `workers` for slots, or the reservation id for files. */
+  resource: string;
+  /** Path globs of a file reservation; empty for other kinds. */
+  paths: string[];
+  holder: string;
+  mode: LeaseMode;
+  /** Maximum holders of a shared lease (a semaphore); null means unlimited. */
+  limit: number | null;
+  token: number;
+  acquiredAt: number;
+  expiresAt: number;
+  ttlMs: number;
+  reason: string | null;
+}
+
+/** What a caller asks for; the store adds id, token and times when it grants. */
+export interface LeaseRequest {
+  kind: LeaseKind;
+  resource: string;
+  paths: string[];
+  holder: string;
+  mode: LeaseMode;
+  limit: number | null;
+  ttlMs: number;
+  reason: string | null;
+}
+
+/** A queued request for a lock or slot, granted in FIFO order of `ticket`. */
+export interface Waiter {
+  ticket: number;
+  project: string;
+  request: LeaseRequest;
+  enqueuedAt: number;
+  /** The waiter is forgotten after this time (its caller gave up or died). */
+  deadline: number;
+}
+
+export const isLive = (lease: Pick<Lease, 'expiresAt'>, now: number): boolean => lease.expiresAt > now;

@@ -1,0 +1,24 @@
+/**
+ * @module Re-exports the full command catalog, in toolset order.
+ */
+import { eventCommands } from './events.js';
+import { fileCommands } from './files.js';
+import { lockCommands } from './locks.js';
+import { presenceCommands } from './presence.js';
+import { serviceCommands } from './services.js';
+import { stateCommands } from './state.js';
+import { statusCommands } from './status.js';
+import { taskCommands } from './tasks.js';
+import { workerCommands } from './workers.js';
+
+export const COMMANDS = [
+  ...presenceCommands,
+  ...lockCommands,
+  ...fileCommands,
+  ...taskCommands,
+  ...workerCommands,
+  ...stateCommands,
+  ...eventCommands,
+  ...serviceCommands,
+  ...statusCommands,
+];

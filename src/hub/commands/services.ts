@@ -1,0 +1,65 @@
+/**
+ * @module Service registry commands: register a non-agent process with its
+ * version, tools, capabilities and dependencies; report health; list.
+ */
+import { z } from 'zod';
+import { callerFields, defineCommand, mutatingFields } from '../command.js';
+import { memberView } from '../views.js';
+import { idField, shortText, stringList } from './fields.js';
+
+export const serviceCommands = [
+  defineCommand({
+    name: 'register_service',
+    toolset: 'services',
+    description: 'Register a service (an MCP server, a tool, a daemon) with its version, tools, capabilities and dependencies.',
+    mutating: true,
+    input: z.object({
+      ...mutatingFields,
+      service_id: idField.optional(),
+      name: shortText.min(1),
+      version: z.string().max(100).optional(),
+      tools: stringList(500).optional(),
+      capabilities: stringList(200).optional(),
+      dependencies: stringList(200).optional(),
+      metadata: z.record(z.string(), z.json()).optional(),
+    }),
+    async run(ctx, input, call) {
+      const id = input.service_id ?? call.agentId ?? ctx.ids.next('svc');
+      const member = ctx.publish(
+        await ctx.store.registerMember(ctx.mutation(call), {
+          id,
+          name: input.name,
+          kind: 'service',
+          modules: [],
+          metadata: input.metadata ?? {},
+          service: { version: input.version ?? null, tools: input.tools ?? [], capabilities: input.capabilities ?? [], dependencies: input.dependencies ?? [] },
+        }),
+      );
+      return { service_id: id, service: memberView(member, ctx.now(), ctx.config.thresholds) };
+    },
+  }),
+  defineCommand({
+    name: 'report_health',
+    toolset: 'services',
+    description: 'Report a service\'s health (also counts as its heartbeat).',
+    mutating: true,
+    input: z.object({ ...mutatingFields, service_id: idField.optional(), status: z.enum(['healthy', 'degraded', 'unhealthy']), detail: z.string().max(2000).optional() }),
+    async run(ctx, input, call) {
+      const id = input.service_id ?? (await ctx.requireAgent(call));
+      const member = ctx.publish(await ctx.store.reportHealth(ctx.mutation(call), id, input.status, input.detail ?? null));
+      return { service: memberView(member, ctx.now(), ctx.config.thresholds) };
+    },
+  }),
+  defineCommand({
+    name: 'list_services',
+    toolset: 'services',
+    description: 'Registered services with version, tools, status and health.',
+    mutating: false,
+    input: z.object({ ...callerFields }),
+    async run(ctx, _input, call) {
+      await ctx.requireProject(call);
+      const now = ctx.now();
+      return { services: (await ctx.store.listMembers(call.project, 'service')).map((m) => memberView(m, now, ctx.config.thresholds)) };
+    },
+  }),
+];

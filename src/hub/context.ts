@@ -1,0 +1,133 @@
+/**
+ * @module What every command runs with: the resolved call (project, agent,
+ * request id, cancellation, progress) and the hub's dependencies with the helpers
+ * commands share (agent checks, publishing, bounded waits on the event bus).
+ */
+import { CoordinationError, notFound } from '../core/errors.js';
+import type { BatonEvent } from '../core/events/event.js';
+import type { IdSource } from '../core/ports.js';
+import { hasEnded, deriveStatus } from '../core/presence/member.js';
+import type { MutationContext, Store, Written } from '../store/store.js';
+import type { HubConfig } from './config.js';
+import type { EventBus } from './event-bus.js';
+
+/** Who calls, as the transport knows it. Command input may override project and agent. */
+export interface Caller {
+  project?: string | undefined;
+  agentId?: string | undefined;
+  /** Aborted when the client cancels or disconnects: waits stop at once. */
+  signal?: AbortSignal | undefined;
+  /** Called about every config.progressIntervalMs during a blocking wait. */
+  onProgress?: ((elapsedMs: number, message: string) => void) | undefined;
+}
+
+/** A call after resolution: the project and agent it acts for. */
+export interface Call {
+  project: string;
+  agentId: string | undefined;
+  requestId: string | undefined;
+  signal: AbortSignal | undefined;
+  onProgress: Caller['onProgress'];
+}
+
+export interface Logger {
+  error(message: string, detail?: unknown): void;
+  info(message: string): void;
+}
+
+export interface HubDeps {
+  store: Store;
+  bus: EventBus;
+  config: HubConfig;
+  ids: IdSource;
+  log: Logger;
+}
+
+export interface HubContext extends HubDeps {
+  now(): number;
+  mutation(call: Call): MutationContext;
+  /** Publishes a write's events on the bus and returns its result. */
+  publish<T>(written: Written<T>): T;
+  /** The calling agent, registered and not ended, or AGENT_REQUIRED. */
+  requireAgent(call: Call): Promise<string>;
+  /** NOT_FOUND for a project nothing was ever written to (except `default`). */
+  requireProject(call: Call): Promise<void>;
+  /** Subscribes before checking, so no event between check and wait is missed. */
+  watch(project: string, filter: (e: BatonEvent) => boolean): EventWatch;
+}
+
+export interface EventWatch {
+  /** The next matching event, or null at the deadline (real time, epoch ms) or on cancellation. */
+  next(deadline: number, call: Call): Promise<BatonEvent | null>;
+  close(): void;
+}
+
+export function createHubContext(deps: HubDeps): HubContext {
+  const knownAgents = new Set<string>();
+  deps.bus.subscribe('*', (e) => {
+    if (e.type === 'agent.signed_off' || e.type === 'agent.abandoned') knownAgents.delete(`${e.project}\u0000${e.subject}`);
+  });
+  const now = (): number => deps.store.clock.now();
+
+  return {
+    ...deps,
+    now,
+    mutation: (call) => ({ project: call.project, now: now(), requestId: call.requestId }),
+    publish(written) {
+      if (written.events.length > 0) deps.bus.publish(written.events);
+      return written.result;
+    },
+    async requireAgent(call) {
+      const id = call.agentId;
+      if (!id) throw new CoordinationError('AGENT_REQUIRED', 'This call acts for an agent and none is known.');
+      const key = `${call.project}\u0000${id}`;
+      if (knownAgents.has(key)) return id;
+      const member = await deps.store.getMember(call.project, id);
+      if (!member) throw new CoordinationError('AGENT_REQUIRED', `Agent '${id}' is not registered in project '${call.project}'.`, { agent_id: id });
+      if (hasEnded(deriveStatus(member, now(), deps.config.thresholds))) {
+        throw new CoordinationError('AGENT_REQUIRED', `Agent '${id}' has ${member.endReason === 'signed_off' ? 'signed off' : 'been abandoned'}; register again.`, { agent_id: id });
+      }
+      knownAgents.add(key);
+      return id;
+    },
+    async requireProject(call) {
+      if (call.project === 'default' || (await deps.store.projectExists(call.project))) return;
+      throw notFound('project', call.project, { hint: 'A project is created by its first write (register_agent, add_task, ...).' });
+    },
+    watch(project, filter) {
+      const buffered: BatonEvent[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = deps.bus.subscribe(project, (e) => {
+        if (!filter(e)) return;
+        buffered.push(e);
+        wake?.();
+      });
+      return {
+        async next(deadline, call) {
+          const started = Date.now();
+          while (buffered.length === 0) {
+            const remaining = deadline - Date.now();
+            if (remaining <= 0 || call.signal?.aborted) return null;
+            await new Promise<void>((resolve) => {
+              const step = Math.min(remaining, call.onProgress ? deps.config.progressIntervalMs : remaining);
+              const timer = setTimeout(finish, step);
+              function finish(): void {
+                clearTimeout(timer);
+                call.signal?.removeEventListener('abort', finish);
+                wake = undefined;
+                resolve();
+              }
+              wake = finish;
+              call.signal?.addEventListener('abort', finish, { once: true });
+            });
+            if (buffered.length === 0 && call.onProgress && deadline - Date.now() > 0 && !call.signal?.aborted) {
+              call.onProgress(Date.now() - started, 'still waiting');
+            }
+          }
+          return buffered.shift() ?? null;
+        },
+        close: unsubscribe,
+      };
+    },
+  };
+}

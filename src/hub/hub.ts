@@ -1,0 +1,113 @@
+/**
+ * @module The hub: the one use-case API every edge calls. It validates a command's
+ * input against its schema, resolves project and agent, runs the command, and
+ * turns any unexpected failure into INTERNAL (with the cause logged). It also owns
+ * the background sweep.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { CoordinationError, invalidInput, isCoordinationError } from '../core/errors.js';
+import type { IdSource } from '../core/ports.js';
+import type { Store } from '../store/store.js';
+import type { Command, CommandOutput } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { DEFAULT_HUB_CONFIG, type HubConfig } from './config.js';
+import { createHubContext, type Call, type Caller, type HubContext, type Logger } from './context.js';
+import { createMemoryEventBus, type EventBus } from './event-bus.js';
+
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
+
+export interface Hub {
+  readonly commands: readonly Command[];
+  readonly context: HubContext;
+  /** Validates and runs one command. Throws CoordinationError only. */
+  execute(name: string, input: unknown, caller?: Caller): Promise<CommandOutput>;
+  /** Starts the periodic sweep (expiry, abandonment, retention). */
+  startSweeper(): void;
+  /** Runs one sweep now; the sweeper calls this. */
+  sweepOnce(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  store: Store;
+  config?: Partial<HubConfig>;
+  bus?: EventBus;
+  ids?: IdSource;
+  log?: Logger;
+}
+
+export const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
+const silentLog: Logger = { error: () => undefined, info: () => undefined };
+
+function describeIssues(error: z.ZodError): CoordinationError {
+  const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0];
+  const where = first?.path ? `'${first.path}'` : 'input';
+  return invalidInput(`Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`, { field: first?.path ?? null, issues });
+}
+
+export function createHub(options: HubOptions): Hub {
+  const config: HubConfig = { ...DEFAULT_HUB_CONFIG, ...options.config };
+  const log = options.log ?? silentLog;
+  const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log });
+  const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+
+  function resolveCall(input: Record<string, unknown>, caller: Caller): Call {
+    const project = typeof input['project'] === 'string' ? input['project'] : (caller.project ?? 'default');
+    if (!PROJECT_ID.test(project)) {
+      throw invalidInput(`Project '${project.slice(0, 80)}' is not valid: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.`, { field: 'project' });
+    }
+    const agentId = typeof input['agent_id'] === 'string' ? input['agent_id'] : caller.agentId;
+    if (agentId !== undefined && !AGENT_ID.test(agentId)) {
+      throw invalidInput('agent_id is not valid: 1 to 128 letters, digits and _ - . : @.', { field: 'agent_id' });
+    }
+    const requestId = typeof input['request_id'] === 'string' ? input['request_id'] : undefined;
+    return { project, agentId, requestId, signal: caller.signal, onProgress: caller.onProgress };
+  }
+
+  const hub: Hub = {
+    commands: COMMANDS,
+    context: ctx,
+    async execute(name, rawInput, caller = {}) {
+      const command = byName.get(name);
+      if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
+      const parsed = command.input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw describeIssues(parsed.error);
+      const input = parsed.data as Record<string, unknown>;
+      const call = resolveCall(input, caller);
+      try {
+        return await command.run(ctx, input, call);
+      } catch (error) {
+        if (isCoordinationError(error)) throw error;
+        log.error(`command ${name} failed`, error);
+        throw new CoordinationError('INTERNAL', `'${name}' failed unexpectedly.`, undefined, { cause: error });
+      }
+    },
+    startSweeper() {
+      if (sweeper) return;
+      sweeper = setInterval(() => {
+        sweeping ??= hub.sweepOnce().finally(() => {
+          sweeping = undefined;
+        });
+      }, config.sweepIntervalMs);
+      sweeper.unref();
+    },
+    async sweepOnce() {
+      try {
+        const result = await options.store.sweep(ctx.now(), { thresholds: config.thresholds, eventRetention: config.eventRetention, requestRetentionMs: config.requestRetentionMs });
+        if (result.events.length > 0) ctx.bus.publish(result.events);
+      } catch (error) {
+        log.error('sweep failed', error);
+      }
+    },
+    async close() {
+      if (sweeper) clearInterval(sweeper);
+      await sweeping;
+    },
+  };
+  return hub;
+}

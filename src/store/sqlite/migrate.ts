@@ -1,0 +1,26 @@
+/**
+ * @module Applies the versioned SQL migrations in ./migrations (NNNN_name.sql) in
+ * order, each in its own transaction, recording each version once.
+ */
+import type { Database } from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export function migrate(db: Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  let count = 0;
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort()) {
+    const version = Number(file.slice(0, 4));
+    if (applied.has(version)) continue;
+    const sql = readFileSync(`${MIGRATIONS_DIR}${file}`, 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+    }).immediate();
+    count++;
+  }
+  return count;
+}

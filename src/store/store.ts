@@ -1,0 +1,237 @@
+/**
+ * @module The Store port: the atomic coordination steps every storage engine
+ * implements (SQLite, PostgreSQL, Redis). It speaks coordination, not key/value,
+ * and exposes no connection or transaction type.
+ *
+ * Contract for every mutating method:
+ * - it is one atomic step: the change and the events it appends commit together or
+ *   not at all, and it resolves only after the commit is durable per the engine's
+ *   documented setting;
+ * - `now` (epoch ms, from `store.clock`) decides expiry; nothing expires before its TTL;
+ * - given `requestId`, a repeat of the same call within the idempotency window
+ *   returns the first answer without applying the change again;
+ * - expected contention is a result (`ok: false`), and rule violations throw
+ *   `CoordinationError`; engine failures become `STORE_UNAVAILABLE` or `INTERNAL`.
+ */
+import type { Clock } from '../core/ports.js';
+import type { BatonEvent } from '../core/events/event.js';
+import type { Lease, LeaseKind, LeaseRequest, Waiter } from '../core/leases/lease.js';
+import type { Activity, HealthState, Member, MemberKind, StatusThresholds } from '../core/presence/member.js';
+import type { StateEntry } from '../core/state/entry.js';
+import type { NewTask, Task, TaskStatus } from '../core/tasks/task.js';
+
+/** Every mutation names its project, its time and optionally an idempotency key. */
+export interface MutationContext {
+  project: string;
+  now: number;
+  requestId?: string | undefined;
+}
+
+export interface StoreCapabilities {
+  /** How other coordinator processes learn of new events. */
+  notify: 'in-process' | 'listen' | 'pubsub';
+  /** Whether several coordinator processes may share this store. */
+  multiProcess: boolean;
+}
+
+// ---- presence ------------------------------------------------------------
+
+export interface RegisterMemberInput {
+  id: string;
+  name: string;
+  kind: MemberKind;
+  modules: string[];
+  metadata: Record<string, unknown>;
+  service: { version: string | null; tools: string[]; capabilities: string[]; dependencies: string[] } | null;
+}
+
+export interface HeartbeatInput {
+  id: string;
+  activity: Activity | undefined;
+  currentFile: string | null | undefined;
+  metadata: Record<string, unknown> | undefined;
+}
+
+/** What leaving (sign-off or abandonment) released. */
+export interface ReleaseSummary {
+  released: number;
+  requeued: number;
+}
+
+// ---- leases --------------------------------------------------------------
+
+export interface AcquireInput {
+  request: LeaseRequest;
+  force: boolean;
+  /** Queue the request when blocked, until this deadline; omitted means do not queue. */
+  queueUntil?: number | undefined;
+  thresholds: StatusThresholds;
+}
+
+export type AcquireResult =
+  | { ok: true; lease: Lease; renewed: boolean; broken: Lease[] }
+  | { ok: false; reason: 'held'; conflicts: Lease[]; waitersAhead: number; forceable: boolean; holders: Member[]; ticket: number | null };
+
+export interface LeaseRef {
+  kind: LeaseKind;
+  resource: string;
+  holder: string;
+  /** When given, the call fails with LEASE_LOST unless it matches the live lease. */
+  token?: number | undefined;
+}
+
+/** A queued wait, as `acquireLease` answered it. */
+export interface WaitRef {
+  ticket: number;
+  kind: LeaseKind;
+  resource: string;
+  holder: string;
+}
+
+/** Result of ending a wait: the lease if it was granted meanwhile. */
+export type WaitEnd = { granted: Lease } | { granted: null };
+
+// ---- tasks ---------------------------------------------------------------
+
+export interface ClaimTaskInput {
+  agent: string;
+  /** A specific task; omitted means the best ready task (priority, then age). */
+  taskId?: string | undefined;
+  /** Only tasks carrying all these labels (for "best ready task"). */
+  labels?: string[] | undefined;
+  ttlMs: number;
+}
+
+export type ClaimTaskResult = { ok: true; task: Task } | { ok: false; reason: 'none_ready' | 'not_ready' | 'claimed'; task: Task | null };
+
+export interface UpdateTaskInput {
+  taskId: string;
+  agent: string;
+  token: number;
+  status?: 'done' | 'failed' | undefined;
+  output?: unknown;
+  error?: string | null | undefined;
+  progress?: string | null | undefined;
+  /** Extends the claim by its TTL (a progress update renews the claim). */
+  renew: boolean;
+}
+
+export interface TaskQuery {
+  status?: TaskStatus[] | undefined;
+  labels?: string[] | undefined;
+  limit: number;
+}
+
+// ---- state ---------------------------------------------------------------
+
+export interface PutStateInput {
+  scope: string;
+  key: string;
+  value: unknown;
+  actor: string | null;
+  /** Compare-and-set: 0 means "must not exist". */
+  ifVersion?: number | undefined;
+  ttlMs?: number | undefined;
+}
+
+// ---- events --------------------------------------------------------------
+
+export interface ReadEventsInput {
+  project: string;
+  /** Return events with id greater than this. */
+  after: number;
+  limit: number;
+  types?: string[] | undefined;
+}
+
+export interface EventPage {
+  events: BatonEvent[];
+  /** Highest id in the project's log (0 when empty). */
+  lastId: number;
+  /** Oldest retained id (retention trims older ones). */
+  oldestId: number;
+}
+
+// ---- sweep ---------------------------------------------------------------
+
+export interface SweepPolicy {
+  thresholds: StatusThresholds;
+  /** Keep at most this many events per project. */
+  eventRetention: number;
+  /** Forget idempotency records older than this. */
+  requestRetentionMs: number;
+}
+
+export interface SweepResult {
+  expiredLeases: number;
+  requeuedTasks: number;
+  abandonedMembers: number;
+  trimmedEvents: number;
+  expiredState: number;
+  /** Events appended by the sweep, for the bus. */
+  events: BatonEvent[];
+}
+
+/** A write's answer plus the events it appended (for the in-process bus). */
+export interface Written<T> {
+  result: T;
+  events: BatonEvent[];
+}
+
+/** The storage port. See the module comment for the contract shared by all methods. */
+export interface Store {
+  readonly clock: Clock;
+  readonly capabilities: StoreCapabilities;
+  /** Name of the engine, for status and health. */
+  readonly engine: 'sqlite' | 'postgres' | 'redis';
+
+  // presence
+  registerMember(ctx: MutationContext, input: RegisterMemberInput): Promise<Written<Member>>;
+  heartbeat(ctx: MutationContext, input: HeartbeatInput): Promise<Written<Member>>;
+  signOff(ctx: MutationContext, memberId: string): Promise<Written<ReleaseSummary>>;
+  reportHealth(ctx: MutationContext, memberId: string, health: HealthState, detail: string | null): Promise<Written<Member>>;
+  getMember(project: string, id: string): Promise<Member | null>;
+  listMembers(project: string, kind?: MemberKind): Promise<Member[]>;
+
+  // leases
+  acquireLease(ctx: MutationContext, input: AcquireInput): Promise<Written<AcquireResult>>;
+  renewLease(ctx: MutationContext, ref: LeaseRef, ttlMs: number): Promise<Written<Lease>>;
+  releaseLease(ctx: MutationContext, ref: LeaseRef): Promise<Written<Lease>>;
+  /** Ends a queued wait; if the lease was handed over meanwhile, returns it. */
+  endWait(ctx: MutationContext, wait: WaitRef): Promise<Written<WaitEnd>>;
+  listLeases(project: string, now: number, kind?: LeaseKind): Promise<Lease[]>;
+  listWaiters(project: string, now: number, kind?: LeaseKind): Promise<Waiter[]>;
+
+  // tasks
+  addTasks(ctx: MutationContext, tasks: NewTask[], actor: string | null): Promise<Written<Task[]>>;
+  claimTask(ctx: MutationContext, input: ClaimTaskInput): Promise<Written<ClaimTaskResult>>;
+  updateTask(ctx: MutationContext, input: UpdateTaskInput): Promise<Written<Task>>;
+  releaseTask(ctx: MutationContext, taskId: string, agent: string, token: number): Promise<Written<Task>>;
+  /** failed → ready/pending; cancel → cancelled (by anyone, like a maintainer). */
+  resetTask(ctx: MutationContext, taskId: string, actor: string | null): Promise<Written<Task>>;
+  cancelTask(ctx: MutationContext, taskId: string, actor: string | null): Promise<Written<Task>>;
+  getTask(project: string, id: string): Promise<Task | null>;
+  listTasks(project: string, query: TaskQuery): Promise<Task[]>;
+
+  // state
+  putState(ctx: MutationContext, input: PutStateInput): Promise<Written<StateEntry>>;
+  getState(project: string, scope: string, key: string, now: number): Promise<StateEntry | null>;
+  listStateKeys(project: string, scope: string, prefix: string, now: number, limit: number): Promise<StateEntry[]>;
+  listScopes(project: string, now: number): Promise<{ scope: string; keys: number }[]>;
+  deleteState(ctx: MutationContext, scope: string, key: string, actor: string | null): Promise<Written<boolean>>;
+  deleteScope(ctx: MutationContext, scope: string, actor: string | null): Promise<Written<number>>;
+
+  // events
+  publishEvent(ctx: MutationContext, actor: string | null, topic: string, payload: unknown): Promise<Written<BatonEvent>>;
+  /** Throws EVENTS_GAP when `after` is older than the retained log. */
+  readEvents(input: ReadEventsInput): Promise<EventPage>;
+
+  // projects and upkeep
+  listProjects(): Promise<string[]>;
+  projectExists(project: string): Promise<boolean>;
+  /** Expires leases and waits, requeues lapsed claims, abandons silent members, trims retention. */
+  sweep(now: number, policy: SweepPolicy): Promise<SweepResult>;
+  /** Cheap liveness probe of the engine. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
