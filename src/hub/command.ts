@@ -36,4 +36,4 @@ export const mutatingFields = {
 };
 
 /** Defines a command, keeping its input type tied to its schema. */
-export const defineCommand = <TInput extends z.ZodObject>(command: Command<TInput>): Command => command as unknown as Command;
+export const defineCommand = <TInput extends z.ZodObject>(command: Command<TInput>): Command => command;

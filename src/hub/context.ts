@@ -11,8 +11,16 @@ import type { MutationContext, Store, Written } from '../store/store.js';
 import type { HubConfig } from './config.js';
 import type { EventBus } from './event-bus.js';
 
+/** What an authenticated token allows; absent on an unauthenticated loopback server. */
+export interface Access {
+  role: 'agent' | 'observer' | 'admin';
+  /** Project ids the token may act in; '*' for all. */
+  projects: readonly string[];
+}
+
 /** Who calls, as the transport knows it. Command input may override project and agent. */
 export interface Caller {
+  access?: Access | undefined;
   project?: string | undefined;
   agentId?: string | undefined;
   /** Aborted when the client cancels or disconnects: waits stop at once. */
@@ -105,7 +113,8 @@ export function createHubContext(deps: HubDeps): HubContext {
       return {
         async next(deadline, call) {
           const started = Date.now();
-          while (buffered.length === 0) {
+          const idle = (): boolean => buffered.length === 0;
+          while (idle()) {
             const remaining = deadline - Date.now();
             if (remaining <= 0 || call.signal?.aborted) return null;
             await new Promise<void>((resolve) => {
@@ -120,7 +129,7 @@ export function createHubContext(deps: HubDeps): HubContext {
               wake = finish;
               call.signal?.addEventListener('abort', finish, { once: true });
             });
-            if (buffered.length === 0 && call.onProgress && deadline - Date.now() > 0 && !call.signal?.aborted) {
+            if (idle() && call.onProgress && deadline - Date.now() > 0 && !call.signal?.aborted) {
               call.onProgress(Date.now() - started, 'still waiting');
             }
           }

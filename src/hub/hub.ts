@@ -48,6 +48,17 @@ function describeIssues(error: z.ZodError): CoordinationError {
   return invalidInput(`Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`, { field: first?.path ?? null, issues });
 }
 
+function authorize(command: Command, project: string, caller: Caller): void {
+  const access = caller.access;
+  if (!access) return;
+  if (!access.projects.includes('*') && !access.projects.includes(project)) {
+    throw new CoordinationError('FORBIDDEN', `This token is not scoped to project '${project}'.`, { project });
+  }
+  if (access.role === 'observer' && command.mutating) {
+    throw new CoordinationError('FORBIDDEN', `An observer token cannot call '${command.name}'.`, { command: command.name });
+  }
+}
+
 export function createHub(options: HubOptions): Hub {
   const config: HubConfig = { ...DEFAULT_HUB_CONFIG, ...options.config };
   const log = options.log ?? silentLog;
@@ -77,8 +88,9 @@ export function createHub(options: HubOptions): Hub {
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
       const parsed = command.input.safeParse(rawInput ?? {});
       if (!parsed.success) throw describeIssues(parsed.error);
-      const input = parsed.data as Record<string, unknown>;
+      const input = parsed.data;
       const call = resolveCall(input, caller);
+      authorize(command, call.project, caller);
       try {
         return await command.run(ctx, input, call);
       } catch (error) {

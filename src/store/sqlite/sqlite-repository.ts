@@ -10,10 +10,12 @@ import type { Member } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
 import type { Repository, SequenceName } from '../transactional/repository.js';
+import { toAsync, type SyncRepository } from '../transactional/sync-repository.js';
 
 type Row = Record<string, unknown>;
 
 const json = (value: unknown): string => JSON.stringify(value);
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- rows are typed by the caller's record
 const parse = <T>(text: unknown): T => JSON.parse(text as string) as T;
 const num = (v: unknown): number => Number(v);
 const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -105,6 +107,10 @@ const toEvent = (r: Row): BatonEvent =>
 const SEQUENCE_COLUMN: Record<SequenceName, string> = { token: 'seq_token', ticket: 'seq_ticket', task: 'seq_task' };
 
 export function createSqliteRepository(db: Database): Repository {
+  return toAsync(createSyncRepository(db));
+}
+
+function createSyncRepository(db: Database): SyncRepository {
   const cache = new Map<string, Statement>();
   const stmt = (sql: string): Statement => {
     let s = cache.get(sql);
@@ -126,38 +132,38 @@ export function createSqliteRepository(db: Database): Repository {
   ];
 
   return {
-    async ensureProject(project, now) {
+    ensureProject(project, now) {
       run('INSERT OR IGNORE INTO projects (id, created_at) VALUES (?, ?)', project, now);
     },
-    async projectExists(project) {
+    projectExists(project) {
       return one('SELECT 1 AS x FROM projects WHERE id = ?', project) !== undefined;
     },
-    async listProjects() {
+    listProjects() {
       return all('SELECT id FROM projects ORDER BY id').map((r) => str(r['id']));
     },
-    async nextSequence(project, name) {
+    nextSequence(project, name) {
       const column = SEQUENCE_COLUMN[name];
       const row = one(`UPDATE projects SET ${column} = ${column} + 1 WHERE id = ? RETURNING ${column} AS value`, project);
       return num(row?.['value']);
     },
-    async appendEvent(project, now, e) {
+    appendEvent(project, now, e) {
       const row = one('UPDATE projects SET last_event_id = last_event_id + 1 WHERE id = ? RETURNING last_event_id AS id', project);
       const id = num(row?.['id']);
       run('INSERT INTO events (project, id, type, actor, subject, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)', project, id, e.type, e.actor, e.subject, json(e.data), now);
-      return { ...e, project, id, at: now } as BatonEvent;
+      return { ...e, project, id, at: now };
     },
-    async readEvents(project, after, limit, types) {
+    readEvents(project, after, limit, types) {
       if (types && types.length > 0) {
         const marks = types.map(() => '?').join(',');
         return all(`SELECT * FROM events WHERE project = ? AND id > ? AND type IN (${marks}) ORDER BY id LIMIT ?`, project, after, ...types, limit).map(toEvent);
       }
       return all('SELECT * FROM events WHERE project = ? AND id > ? ORDER BY id LIMIT ?', project, after, limit).map(toEvent);
     },
-    async eventBounds(project) {
+    eventBounds(project) {
       const row = one('SELECT last_event_id, oldest_event_id FROM projects WHERE id = ?', project);
       return { lastId: num(row?.['last_event_id'] ?? 0), oldestId: num(row?.['oldest_event_id'] ?? 1) };
     },
-    async trimEvents(project, keep) {
+    trimEvents(project, keep) {
       const row = one('SELECT last_event_id FROM projects WHERE id = ?', project);
       const floor = num(row?.['last_event_id'] ?? 0) - keep + 1;
       if (floor <= 1) return 0;
@@ -166,22 +172,22 @@ export function createSqliteRepository(db: Database): Repository {
       return removed;
     },
 
-    async getRequest(project, requestId) {
+    getRequest(project, requestId) {
       const row = one('SELECT result FROM requests WHERE project = ? AND request_id = ?', project, requestId);
       return row ? { result: parse(row['result']) } : null;
     },
-    async putRequest(project, requestId, result, now) {
+    putRequest(project, requestId, result, now) {
       run('INSERT OR REPLACE INTO requests (project, request_id, result, created_at) VALUES (?, ?, ?, ?)', project, requestId, json(result ?? null), now);
     },
-    async purgeRequests(project, before) {
+    purgeRequests(project, before) {
       run('DELETE FROM requests WHERE project = ? AND created_at < ?', project, before);
     },
 
-    async getMember(project, id) {
+    getMember(project, id) {
       const row = one('SELECT * FROM members WHERE project = ? AND id = ?', project, id);
       return row ? toMember(row) : null;
     },
-    async putMember(m) {
+    putMember(m) {
       run(
         `INSERT OR REPLACE INTO members (project, id, name, kind, modules, metadata, activity, current_file, registered_at, last_heartbeat, ended_at, end_reason, service)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -189,52 +195,52 @@ export function createSqliteRepository(db: Database): Repository {
         m.service ? json(m.service) : null,
       );
     },
-    async listMembers(project, kind) {
+    listMembers(project, kind) {
       const rows = kind
         ? all('SELECT * FROM members WHERE project = ? AND kind = ? ORDER BY registered_at, id', project, kind)
         : all('SELECT * FROM members WHERE project = ? ORDER BY registered_at, id', project);
       return rows.map(toMember);
     },
-    async listSilentMembers(project, before) {
+    listSilentMembers(project, before) {
       return all('SELECT * FROM members WHERE project = ? AND end_reason IS NULL AND last_heartbeat < ?', project, before).map(toMember);
     },
 
-    async listLeases(project, kind) {
+    listLeases(project, kind) {
       const rows = kind ? all('SELECT * FROM leases WHERE project = ? AND kind = ? ORDER BY token', project, kind) : all('SELECT * FROM leases WHERE project = ? ORDER BY token', project);
       return rows.map(toLease);
     },
-    async listLeasesOfHolder(project, holder) {
+    listLeasesOfHolder(project, holder) {
       return all('SELECT * FROM leases WHERE project = ? AND holder = ? ORDER BY token', project, holder).map(toLease);
     },
-    async insertLease(l) {
+    insertLease(l) {
       run(
         `INSERT OR REPLACE INTO leases (project, id, kind, resource, paths, holder, mode, holder_limit, token, acquired_at, expires_at, ttl_ms, reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         l.project, l.id, l.kind, l.resource, json(l.paths), l.holder, l.mode, l.limit, l.token, l.acquiredAt, l.expiresAt, l.ttlMs, l.reason,
       );
     },
-    async updateLeaseExpiry(project, id, expiresAt, ttlMs) {
+    updateLeaseExpiry(project, id, expiresAt, ttlMs) {
       run('UPDATE leases SET expires_at = ?, ttl_ms = ? WHERE project = ? AND id = ?', expiresAt, ttlMs, project, id);
     },
-    async deleteLease(project, id) {
+    deleteLease(project, id) {
       run('DELETE FROM leases WHERE project = ? AND id = ?', project, id);
     },
-    async listWaiters(project, kind) {
+    listWaiters(project, kind) {
       const rows = kind ? all('SELECT * FROM waiters WHERE project = ? AND kind = ? ORDER BY ticket', project, kind) : all('SELECT * FROM waiters WHERE project = ? ORDER BY ticket', project);
       return rows.map(toWaiter);
     },
-    async insertWaiter(w) {
+    insertWaiter(w) {
       run('INSERT INTO waiters (project, ticket, kind, holder, request, enqueued_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)', w.project, w.ticket, w.request.kind, w.request.holder, json(w.request), w.enqueuedAt, w.deadline);
     },
-    async deleteWaiter(project, ticket) {
+    deleteWaiter(project, ticket) {
       return run('DELETE FROM waiters WHERE project = ? AND ticket = ?', project, ticket) > 0;
     },
 
-    async getTask(project, id) {
+    getTask(project, id) {
       const row = one('SELECT * FROM tasks WHERE project = ? AND id = ?', project, id);
       return row ? toTask(row) : null;
     },
-    async insertTask(t) {
+    insertTask(t) {
       run(
         `INSERT INTO tasks (title, description, dependencies, priority, labels, files, status, output, error, progress, attempts, claim, claim_agent, claim_expires_at, created_at, updated_at, seq, project, id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -242,14 +248,14 @@ export function createSqliteRepository(db: Database): Repository {
       );
       for (const dep of t.dependencies) run('INSERT OR IGNORE INTO task_dependencies (project, depends_on, task_id) VALUES (?, ?, ?)', t.project, dep, t.id);
     },
-    async updateTask(t) {
+    updateTask(t) {
       run(
         `UPDATE tasks SET title = ?, description = ?, dependencies = ?, priority = ?, labels = ?, files = ?, status = ?, output = ?, error = ?, progress = ?, attempts = ?,
          claim = ?, claim_agent = ?, claim_expires_at = ?, created_at = ?, updated_at = ?, seq = ? WHERE project = ? AND id = ?`,
         ...taskParams(t),
       );
     },
-    async listTasks(project, query) {
+    listTasks(project, query) {
       const where = ['project = ?'];
       const params: unknown[] = [project];
       if (query.status && query.status.length > 0) {
@@ -261,43 +267,43 @@ export function createSqliteRepository(db: Database): Repository {
       const filtered = labels && labels.length > 0 ? rows.filter((t) => labels.every((l) => t.labels.includes(l))) : rows;
       return filtered.slice(0, query.limit);
     },
-    async listReadyTasks(project, limit) {
+    listReadyTasks(project, limit) {
       return all("SELECT * FROM tasks WHERE project = ? AND status = 'ready' ORDER BY priority DESC, seq LIMIT ?", project, limit).map(toTask);
     },
-    async listDependants(project, id) {
+    listDependants(project, id) {
       return all('SELECT t.* FROM task_dependencies d JOIN tasks t ON t.project = d.project AND t.id = d.task_id WHERE d.project = ? AND d.depends_on = ?', project, id).map(toTask);
     },
-    async listClaimedTasks(project, filter) {
+    listClaimedTasks(project, filter) {
       if (filter.agent !== undefined) return all("SELECT * FROM tasks WHERE project = ? AND status = 'claimed' AND claim_agent = ?", project, filter.agent).map(toTask);
       return all("SELECT * FROM tasks WHERE project = ? AND status = 'claimed' AND claim_expires_at <= ?", project, filter.expiredBy ?? Number.MAX_SAFE_INTEGER).map(toTask);
     },
 
-    async getState(project, scope, key) {
+    getState(project, scope, key) {
       const row = one('SELECT * FROM state WHERE project = ? AND scope = ? AND key = ?', project, scope, key);
       return row ? toState(row) : null;
     },
-    async putState(e) {
+    putState(e) {
       run(
         'INSERT OR REPLACE INTO state (project, scope, key, value, version, updated_at, updated_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         e.project, e.scope, e.key, json(e.value), e.version, e.updatedAt, e.updatedBy, e.expiresAt,
       );
     },
-    async deleteState(project, scope, key) {
+    deleteState(project, scope, key) {
       return run('DELETE FROM state WHERE project = ? AND scope = ? AND key = ?', project, scope, key) > 0;
     },
-    async listState(project, scope, prefix, limit) {
+    listState(project, scope, prefix, limit) {
       return all("SELECT * FROM state WHERE project = ? AND scope = ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?", project, scope, prefix, prefix, limit).map(toState);
     },
-    async listScopes(project, now) {
+    listScopes(project, now) {
       return all('SELECT scope, COUNT(*) AS keys FROM state WHERE project = ? AND (expires_at IS NULL OR expires_at > ?) GROUP BY scope ORDER BY scope', project, now).map((r) => ({
         scope: str(r['scope']),
         keys: num(r['keys']),
       }));
     },
-    async deleteScope(project, scope) {
+    deleteScope(project, scope) {
       return run('DELETE FROM state WHERE project = ? AND scope = ?', project, scope);
     },
-    async listExpiredState(project, now) {
+    listExpiredState(project, now) {
       return all('SELECT * FROM state WHERE project = ? AND expires_at IS NOT NULL AND expires_at <= ?', project, now).map(toState);
     },
   };

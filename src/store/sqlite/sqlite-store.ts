@@ -114,10 +114,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     transaction: (_project, work) => enqueue(true, work),
     read: (work) => enqueue(false, work),
     async ping() {
-      await enqueue(false, async () => db.prepare('SELECT 1').get());
+      await enqueue(false, () => Promise.resolve(db.prepare('SELECT 1').get()));
     },
     async close() {
-      await enqueue(false, async () => undefined);
+      await enqueue(false, () => Promise.resolve());
       closed = true;
       db.close();
     },

@@ -1,0 +1,99 @@
+/**
+ * @module Server configuration: flags over environment over the config file
+ * (<data-dir>/config.json) over defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { TOOLSETS } from '../hub/command.js';
+import type { HubConfig } from '../hub/config.js';
+
+const tokenSchema = z.object({
+  token: z.string().min(16),
+  role: z.enum(['agent', 'observer', 'admin']),
+  projects: z.array(z.string()).min(1).default(['*']),
+  agent: z.string().optional(),
+});
+
+const fileSchema = z
+  .object({
+    host: z.string().optional(),
+    port: z.number().int().min(0).max(65_535).optional(),
+    allowed_hosts: z.array(z.string()).optional(),
+    tokens: z.array(tokenSchema).optional(),
+    toolsets: z.array(z.enum(TOOLSETS)).optional(),
+    worker_slots: z.number().int().min(1).max(10_000).optional(),
+    max_wait_seconds: z.number().min(1).max(3600).optional(),
+    default_wait_seconds: z.number().min(0).max(3600).optional(),
+    thresholds_minutes: z.object({ active: z.number(), idle: z.number(), stale: z.number(), unresponsive: z.number() }).partial().optional(),
+    event_retention: z.number().int().min(100).optional(),
+    sqlite_synchronous: z.enum(['NORMAL', 'FULL']).optional(),
+  })
+  .strict();
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  allowedHosts: string[];
+  tokens: z.output<typeof tokenSchema>[];
+  toolsets: string[] | undefined;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  hub: Partial<HubConfig>;
+}
+
+export interface ConfigOverrides {
+  host?: string | undefined;
+  port?: number | undefined;
+  dataDir?: string | undefined;
+}
+
+export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? join(homedir(), '.baton');
+
+function readConfigFile(dataDir: string): z.output<typeof fileSchema> {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, 'config.json'), 'utf8');
+  } catch {
+    return {};
+  }
+  const parsed = fileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${join(dataDir, 'config.json')}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
+  const env = process.env;
+  const dataDir = overrides.dataDir ?? defaultDataDir();
+  const file = readConfigFile(dataDir);
+  const envPort = env['BATON_PORT'] === undefined ? undefined : Number(env['BATON_PORT']);
+  const minutes = file.thresholds_minutes;
+  const envTokens = env['BATON_TOKENS'] ? z.array(tokenSchema).parse(JSON.parse(env['BATON_TOKENS'])) : undefined;
+  const hub: Partial<HubConfig> = {
+    ...(file.worker_slots !== undefined ? { workerSlots: file.worker_slots } : {}),
+    ...(file.max_wait_seconds !== undefined ? { maxWaitMs: file.max_wait_seconds * 1000 } : {}),
+    ...(file.default_wait_seconds !== undefined ? { defaultWaitMs: file.default_wait_seconds * 1000 } : {}),
+    ...(file.event_retention !== undefined ? { eventRetention: file.event_retention } : {}),
+    ...(minutes
+      ? {
+          thresholds: {
+            activeMs: (minutes.active ?? 5) * 60_000,
+            idleMs: (minutes.idle ?? 60) * 60_000,
+            staleMs: (minutes.stale ?? 240) * 60_000,
+            unresponsiveMs: (minutes.unresponsive ?? 1440) * 60_000,
+          },
+        }
+      : {}),
+  };
+  return {
+    host: overrides.host ?? env['BATON_HOST'] ?? file.host ?? '127.0.0.1',
+    port: overrides.port ?? envPort ?? file.port ?? 3100,
+    dataDir,
+    allowedHosts: file.allowed_hosts ?? [],
+    tokens: envTokens ?? file.tokens ?? [],
+    toolsets: file.toolsets,
+    sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
+    hub,
+  };
+}

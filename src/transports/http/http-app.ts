@@ -1,0 +1,74 @@
+/**
+ * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
+ * (/api/events), /health, the OpenAPI document, and any extra surface the
+ * composition root mounts (MCP). Every error leaves as the typed JSON body.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CoordinationError } from '../../core/errors.js';
+import type { Logger } from '../../hub/context.js';
+import type { Hub } from '../../hub/hub.js';
+import { storeHealth } from '../../hub/commands/status.js';
+import { buildOpenApi } from '../rest/openapi.js';
+import { registerRestRoutes } from '../rest/rest-routes.js';
+import { API_PREFIX } from '../rest/routes.js';
+import { registerSseRoute } from '../sse/sse-route.js';
+import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
+import type { HttpSecurityOptions } from './security.js';
+
+export interface HttpAppOptions {
+  hub: Hub;
+  security: HttpSecurityOptions;
+  version: string;
+  log: Logger;
+  /** Largest request body in bytes. */
+  bodyLimit?: number;
+}
+
+/** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
+function fromFastifyError(error: FastifyError): CoordinationError {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new CoordinationError('LIMIT_EXCEEDED', 'The request body is too large.', { limit: 'bodyLimit' });
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new CoordinationError('INVALID_INPUT', 'Send the body as application/json.', { field: 'content-type' });
+  if (error.code.startsWith('FST_ERR_CTP') || (error.statusCode !== undefined && error.statusCode < 500)) {
+    return new CoordinationError('INVALID_INPUT', `The request is malformed: ${error.message}.`, { field: 'body' });
+  }
+  return toCoordinationError(error);
+}
+
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const { hub, security, log } = options;
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, return503OnClosing: false });
+  // An empty body with a JSON content type is an empty object, not an error.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new CoordinationError('INVALID_INPUT', 'The request body is not valid JSON.', { field: 'body' }), undefined);
+    }
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
+    if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
+    void reply.status(HTTP_STATUS[coordination.code]).send(wireError(coordination));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new CoordinationError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}; the API is described at ${API_PREFIX}/openapi.json.`);
+    void reply.status(404).send(wireError(error));
+  });
+
+  app.get('/health', async (_request, reply) => {
+    const store = await storeHealth(hub.context);
+    void reply.status(store.status === 'healthy' ? 200 : 503);
+    return { status: store.status === 'healthy' ? 'ok' : 'unavailable', version: options.version, store };
+  });
+  const openapi = buildOpenApi(hub.commands, options.version);
+  app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
+  registerRestRoutes(app, hub, security);
+  registerSseRoute(app, hub, security);
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * @module The only place that knows how errors look on the wire: each catalog code
+ * mapped to an HTTP status, and the JSON error body every surface sends. Unknown
+ * errors become INTERNAL (the cause is logged by the caller), never a client fault.
+ */
+import { CoordinationError, ERROR_CATALOG, isCoordinationError, type ErrorCode } from '../core/errors.js';
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  AGENT_REQUIRED: 400,
+  NOT_FOUND: 404,
+  LEASE_HELD: 409,
+  LEASE_LOST: 409,
+  NOT_HOLDER: 409,
+  TASK_CYCLE: 400,
+  TASK_STATE: 409,
+  VERSION_CONFLICT: 409,
+  LIMIT_EXCEEDED: 413,
+  ALREADY_EXISTS: 409,
+  EVENTS_GAP: 410,
+  REQUEST_IN_PROGRESS: 409,
+  FORBIDDEN: 403,
+  UNAUTHORIZED: 401,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface WireError {
+  error: { code: ErrorCode; message: string; hint: string; details?: Readonly<Record<string, unknown>> };
+}
+
+/** Any thrown value as a CoordinationError (INTERNAL when it is not one). */
+export function toCoordinationError(error: unknown): CoordinationError {
+  if (isCoordinationError(error)) return error;
+  return new CoordinationError('INTERNAL', 'The coordinator failed unexpectedly.', undefined, { cause: error });
+}
+
+export function wireError(error: CoordinationError): WireError {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      hint: ERROR_CATALOG[error.code],
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
+}
