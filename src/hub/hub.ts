@@ -14,6 +14,7 @@ import { COMMANDS } from './commands/index.js';
 import { DEFAULT_HUB_CONFIG, type HubConfig } from './config.js';
 import { createHubContext, type Call, type Caller, type HubContext, type Logger } from './context.js';
 import { createMemoryEventBus, type EventBus } from './event-bus.js';
+import { createSweeper } from './sweeper.js';
 
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
@@ -25,8 +26,8 @@ export interface Hub {
   execute(name: string, input: unknown, caller?: Caller): Promise<CommandOutput>;
   /** Starts the periodic sweep (expiry, abandonment, retention). */
   startSweeper(): void;
-  /** Runs one sweep now; the sweeper calls this. */
-  sweepOnce(): Promise<void>;
+  /** Runs one sweep now (if this process leads the sweep); resolves whether it swept. */
+  sweepOnce(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -64,8 +65,7 @@ export function createHub(options: HubOptions): Hub {
   const log = options.log ?? silentLog;
   const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log });
   const byName = new Map(COMMANDS.map((c) => [c.name, c]));
-  let sweeper: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> | undefined;
+  const sweeper = createSweeper(ctx, (options.ids ?? randomIds).next('node'));
 
   function resolveCall(input: Record<string, unknown>, caller: Caller): Call {
     const project = typeof input['project'] === 'string' ? input['project'] : (caller.project ?? 'default');
@@ -99,27 +99,11 @@ export function createHub(options: HubOptions): Hub {
         throw new CoordinationError('INTERNAL', `'${name}' failed unexpectedly.`, undefined, { cause: error });
       }
     },
-    startSweeper() {
-      if (sweeper) return;
-      sweeper = setInterval(() => {
-        sweeping ??= hub.sweepOnce().finally(() => {
-          sweeping = undefined;
-        });
-      }, config.sweepIntervalMs);
-      sweeper.unref();
+    startSweeper: () => {
+      sweeper.start();
     },
-    async sweepOnce() {
-      try {
-        const result = await options.store.sweep(ctx.now(), { thresholds: config.thresholds, eventRetention: config.eventRetention, requestRetentionMs: config.requestRetentionMs });
-        if (result.events.length > 0) ctx.bus.publish(result.events);
-      } catch (error) {
-        log.error('sweep failed', error);
-      }
-    },
-    async close() {
-      if (sweeper) clearInterval(sweeper);
-      await sweeping;
-    },
+    sweepOnce: () => sweeper.runOnce(),
+    close: () => sweeper.stop(),
   };
   return hub;
 }

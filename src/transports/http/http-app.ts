@@ -13,6 +13,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
+import { registerMetrics } from './metrics.js';
 import type { HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
@@ -68,6 +69,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   const openapi = buildOpenApi(hub.commands, options.version);
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
+  registerMetrics(app, hub.context.bus);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
   return app;
