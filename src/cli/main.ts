@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { VERSION } from '../server/main.js';
 import { runForeground, startDaemon } from './commands/start.js';
 import { serverStatus, stopServer } from './commands/server-control.js';
+import { runMcpCommand } from './commands/mcp.js';
 
 const port = (value: string): number => {
   const n = Number(value);
@@ -22,9 +23,11 @@ program
   .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
   .option('--port <port>', 'port (0 picks a free one; default 3100)', port)
   .option('--data-dir <dir>', 'where state lives (default ~/.baton)')
+  .option('--store <kind>', 'sqlite (default), redis or postgres')
+  .option('--store-url <url>', 'redis://host:6379 or postgres://user@host/db')
   .option('--daemon', 'run in the background and print the URL once it answers')
-  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean }) => {
-    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir };
+  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string }) => {
+    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl };
     if (opts.daemon) process.stdout.write(`${await startDaemon(overrides)}\n`);
     else await runForeground(overrides);
   });
@@ -50,7 +53,28 @@ program
     process.exitCode = result.stopped ? 0 : 1;
   });
 
+/** The message of an error and of each error in its cause chain. */
+function explain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 5; e = e instanceof Error ? e.cause : undefined) {
+    parts.push(e instanceof Error ? e.message : String(e));
+  }
+  return parts.join(': ');
+}
+
+program
+  .command('mcp')
+  .description('Stdio MCP server for an agent client: forwards to the HTTP server, starting the local one if none answers.')
+  .option('--url <url>', 'server to forward to (default BATON_URL, else the local server)')
+  .option('--agent <id>', 'act as this agent (default BATON_AGENT, else CLAUDE_CODE_SESSION_ID)')
+  .option('--project <id>', 'project (default BATON_PROJECT, else the server default)')
+  .option('--toolsets <list>', 'comma-separated toolsets to offer (default all the server offers)')
+  .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
+  .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {
+    await runMcpCommand(opts);
+  });
+
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`baton: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`baton: ${explain(error)}\n`);
   process.exit(1);
 });

@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
 
+export const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
 const tokenSchema = z.object({
   token: z.string().min(16),
   role: z.enum(['agent', 'observer', 'admin']),
@@ -29,10 +32,15 @@ const fileSchema = z
     thresholds_minutes: z.object({ active: z.number(), idle: z.number(), stale: z.number(), unresponsive: z.number() }).partial().optional(),
     event_retention: z.number().int().min(100).optional(),
     sqlite_synchronous: z.enum(['NORMAL', 'FULL']).optional(),
+    store: z.enum(STORE_KINDS).optional(),
+    store_url: z.string().optional(),
+    store_namespace: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).optional(),
   })
   .strict();
 
 export interface ServerConfig {
+  /** Which engine holds the state; `namespace` is the Redis key prefix or the PostgreSQL schema. */
+  store: { kind: StoreKind; url: string | undefined; namespace: string | undefined };
   host: string;
   port: number;
   dataDir: string;
@@ -44,6 +52,8 @@ export interface ServerConfig {
 }
 
 export interface ConfigOverrides {
+  store?: string | undefined;
+  storeUrl?: string | undefined;
   host?: string | undefined;
   port?: number | undefined;
   dataDir?: string | undefined;
@@ -86,7 +96,10 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
         }
       : {}),
   };
+  const kind = overrides.store ?? env['BATON_STORE'] ?? file.store ?? 'sqlite';
+  if (!(STORE_KINDS as readonly string[]).includes(kind)) throw new Error(`Unknown store '${kind}': use ${STORE_KINDS.join(', ')}.`);
   return {
+    store: { kind: kind as StoreKind, url: overrides.storeUrl ?? env['BATON_STORE_URL'] ?? file.store_url, namespace: env['BATON_STORE_NAMESPACE'] ?? file.store_namespace },
     host: overrides.host ?? env['BATON_HOST'] ?? file.host ?? '127.0.0.1',
     port: overrides.port ?? envPort ?? file.port ?? 3100,
     dataDir,

@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../hub/context.js';
 import { createHub, type Hub } from '../hub/hub.js';
-import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createHttpApp } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
+import { openBackend } from './open-store.js';
 
 export interface RunningServer {
   url: string;
@@ -49,10 +49,10 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     throw new Error(`Refusing to listen on ${config.host} without authentication: configure tokens (BATON_TOKENS or config.json) or bind to 127.0.0.1.`);
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const store = createSqliteStore({ path: join(config.dataDir, 'baton.db'), synchronous: config.sqliteSynchronous });
-  const hub = createHub({ store, config: config.hub, log });
+  const backend = await openBackend(config, log);
+  const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log });
   const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-  const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log });
+  const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -69,7 +69,7 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
       closing ??= (async () => {
         await app.close();
         await hub.close();
-        await store.close();
+        await backend.close();
         if (readServerRecord(config.dataDir)?.pid === process.pid) rmSync(serverRecordPath(config.dataDir), { force: true });
       })();
       return closing;

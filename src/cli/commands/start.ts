@@ -33,7 +33,8 @@ export async function startDaemon(overrides: ConfigOverrides, timeoutMs = 15_000
   const logFile = join(config.dataDir, 'baton.log');
   const out = openSync(logFile, 'a');
   const entry = fileURLToPath(new URL('../main.js', import.meta.url));
-  const args = [entry, 'start', '--data-dir', config.dataDir, '--host', config.host, '--port', String(config.port)];
+  const args = [entry, 'start', '--data-dir', config.dataDir, '--host', config.host, '--port', String(config.port), '--store', config.store.kind];
+  if (config.store.url) args.push('--store-url', config.store.url);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
   child.unref();
   const deadline = Date.now() + timeoutMs;
