@@ -40,7 +40,8 @@ function expandBraces(glob: string): string[] {
   for (const option of glob.slice(open + 1, close).split(',')) {
     for (const rest of expandBraces(tail)) {
       out.push(head + option + rest);
-      if (out.length > MAX_EXPANSIONS) return [glob.replace(/[{}]/g, '*')];
+      // Too many alternatives: each brace group becomes `*`, which matches every one of them (conservative).
+      if (out.length > MAX_EXPANSIONS) return [glob.replace(/\{[^}]*\}/g, '*')];
     }
   }
   return out;

@@ -28,7 +28,8 @@ export async function acquireWithWait(ctx: HubContext, call: Call, request: Leas
     if (first.ok || first.ticket === null) return { result: first, timedOut: false };
     const ticket = first.ticket;
     const handoff = await granted.next(deadline, call);
-    if (handoff) {
+    // A handoff that lands as the caller cancels goes through endWait below, which gives the lease back.
+    if (handoff && !call.signal?.aborted) {
       const lease = (await ctx.store.listLeases(call.project, ctx.now(), request.kind)).find((l) => l.resource === request.resource && l.holder === request.holder);
       if (lease) return { result: { ok: true, lease, renewed: false, broken: [] }, timedOut: false };
     }

@@ -74,7 +74,7 @@ export interface Repository {
 export interface TransactionEngine {
   readonly clock: Clock;
   readonly capabilities: StoreCapabilities;
-  readonly engine: 'sqlite' | 'postgres';
+  readonly engine: 'sqlite' | 'postgres' | 'redis';
   /** Runs `work` in one write transaction that serialises with other writers of `project`. */
   transaction<T>(project: string, work: (tx: Repository) => Promise<T>): Promise<T>;
   /** Runs read-only work on committed data. */

@@ -39,7 +39,8 @@ export function createTransactionalStore(engine: TransactionEngine): Store {
         expiredLeases += before;
       }
       const requeuedTasks = await tasks.requeueLapsedClaims(u);
-      const silent = await tx.listSilentMembers(project, now - policy.thresholds.unresponsiveMs);
+      // deriveStatus calls a member abandoned from exactly unresponsiveMs of silence; `before` is exclusive.
+      const silent = await tx.listSilentMembers(project, now - policy.thresholds.unresponsiveMs + 1);
       for (const member of silent) await members.endMember(u, member, 'abandoned');
       const expiredState = await state.deleteExpiredState(u);
       const trimmedEvents = await tx.trimEvents(project, policy.eventRetention);
@@ -78,7 +79,14 @@ export function createTransactionalStore(engine: TransactionEngine): Store {
     putState: (ctx, input) => mutate(ctx, (u) => state.putState(u, input)),
     getState: (project, scope, key, now) => engine.read((tx) => state.liveEntry({ tx, project, now }, scope, key)),
     listStateKeys: (project, scope, prefix, now, limit) =>
-      engine.read(async (tx) => (await tx.listState(project, scope, prefix, limit)).filter((e) => e.expiresAt === null || e.expiresAt > now)),
+      engine.read(async (tx) => {
+        // Expired rows linger until the sweep: fetch more until `limit` live ones are found or the scope is exhausted.
+        for (let fetch = limit; ; fetch *= 2) {
+          const rows = await tx.listState(project, scope, prefix, fetch);
+          const live = rows.filter((e) => e.expiresAt === null || e.expiresAt > now);
+          if (live.length >= limit || rows.length < fetch) return live.slice(0, limit);
+        }
+      }),
     listScopes: (project, now) => engine.read((tx) => tx.listScopes(project, now)),
     deleteState: (ctx, scope, key, actor) => mutate(ctx, (u) => state.deleteState(u, scope, key, actor)),
     deleteScope: (ctx, scope, actor) => mutate(ctx, (u) => state.deleteScope(u, scope, actor)),

@@ -126,10 +126,14 @@ async function ownLease(u: Unit, ref: LeaseRef): Promise<Lease> {
   }
   if (mine) throw new CoordinationError('LEASE_LOST', `Your lease on '${ref.resource}' expired at ${new Date(mine.expiresAt).toISOString()}.`, { resource: ref.resource });
   const others = leases.filter((l) => l.resource === ref.resource && isLive(l, u.now));
+  // A caller with a token once held the lease: it lapsed and may have been taken over, which is LEASE_LOST, not NOT_HOLDER.
+  if (ref.token !== undefined) {
+    const now = others.length > 0 ? `; it is now held by ${others.map((l) => l.holder).join(', ')}` : '';
+    throw new CoordinationError('LEASE_LOST', `Your lease on '${ref.resource}' (token ${ref.token}) is gone${now}.`, { resource: ref.resource });
+  }
   if (others.length > 0) {
     throw new CoordinationError('NOT_HOLDER', `'${ref.resource}' is held by ${others.map((l) => l.holder).join(', ')}, not by ${ref.holder}.`, { resource: ref.resource, holders: others.map((l) => l.holder) });
   }
-  if (ref.token !== undefined) throw new CoordinationError('LEASE_LOST', `Your lease on '${ref.resource}' (token ${ref.token}) is gone.`, { resource: ref.resource });
   throw notFound(ref.kind === 'files' ? 'reservation' : 'lease', ref.resource, { holder: ref.holder });
 }
 
