@@ -54,6 +54,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'src/store/conformance/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

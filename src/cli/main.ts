@@ -4,7 +4,7 @@
  * its result. Commands live in ./commands and return data.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { VERSION } from '../server/main.js';
+import { VERSION } from '../server/version.js';
 import { runForeground, startDaemon } from './commands/start.js';
 import { serverStatus, stopServer } from './commands/server-control.js';
 import { runMcpCommand } from './commands/mcp.js';
@@ -57,7 +57,7 @@ program
 function explain(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error; e !== undefined && parts.length < 5; e = e instanceof Error ? e.cause : undefined) {
-    parts.push(e instanceof Error ? e.message : String(e));
+    parts.push(e instanceof Error ? e.message : JSON.stringify(e));
   }
   return parts.join(': ');
 }

@@ -42,6 +42,16 @@ export interface HubOptions {
 export const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
 const silentLog: Logger = { error: () => undefined, info: () => undefined };
 
+function parseInput(command: Command, rawInput: unknown): ReturnType<Command['input']['safeParse']> {
+  try {
+    return command.input.safeParse(rawInput ?? {});
+  } catch (error) {
+    // The schema walker recurses: absurdly deep JSON overflows the stack, which is the input's fault.
+    if (error instanceof RangeError) throw invalidInput('The input is nested too deeply.', { field: 'input' });
+    throw error;
+  }
+}
+
 function describeIssues(error: z.ZodError): CoordinationError {
   const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
@@ -86,7 +96,7 @@ export function createHub(options: HubOptions): Hub {
     async execute(name, rawInput, caller = {}) {
       const command = byName.get(name);
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
-      const parsed = command.input.safeParse(rawInput ?? {});
+      const parsed = parseInput(command, rawInput);
       if (!parsed.success) throw describeIssues(parsed.error);
       const input = parsed.data;
       const call = resolveCall(input, caller);

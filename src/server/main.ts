@@ -9,6 +9,7 @@ import { createHub, type Hub } from '../hub/hub.js';
 import { createHttpApp } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
+import { VERSION } from './version.js';
 import { openBackend } from './open-store.js';
 
 export interface RunningServer {
@@ -40,7 +41,6 @@ export const stderrLog: Logger = {
   error: (message, detail) => process.stderr.write(`[baton] error: ${message}${detail === undefined ? '' : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`}\n`),
 };
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 

@@ -4,6 +4,8 @@
  * starts the local one as a daemon when none answers, and forwards everything to
  * it with the caller's identity: CLAUDE_CODE_SESSION_ID (or --agent) as the agent.
  */
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultDataDir } from '../../server/config.js';
 import { readServerRecord } from '../../server/main.js';
 import { runStdioProxy } from '../../transports/mcp/stdio.js';
@@ -34,16 +36,31 @@ async function answers(url: string): Promise<boolean> {
 export async function localServerUrl(dataDir: string): Promise<string> {
   const running = readServerRecord(dataDir);
   if (running && (await answers(running.url))) return running.url;
-  log(`no Baton server answers for ${dataDir}; starting one in the background`);
+  // Several agents' clients may launch `baton mcp` at once: one starts the server, the others wait for it.
+  mkdirSync(dataDir, { recursive: true });
+  const lock = join(dataDir, 'starting.lock');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      const record = readServerRecord(dataDir);
+      if (record && (await answers(record.url))) return record.url;
+      // A lock older than any start is left over from a crash.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 30_000) rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`Another process has been starting the server for 20 s; see ${join(dataDir, 'baton.log')}.`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   try {
+    log(`no Baton server answers for ${dataDir}; starting one in the background`);
     const url = await startDaemon({ dataDir });
     log(`started a Baton server at ${url} (stop it with: baton stop)`);
     return url;
-  } catch (error) {
-    // Another proxy may have started it at the same moment.
-    const raced = readServerRecord(dataDir);
-    if (raced && (await answers(raced.url))) return raced.url;
-    throw error;
+  } finally {
+    rmSync(lock, { force: true });
   }
 }
 

@@ -68,6 +68,7 @@ export const stateCommands = [
     input: z.object({ ...callerFields, scope, prefix: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).optional() }),
     async run(ctx, input, call) {
       names(input.scope);
+      await ctx.requireProject(call);
       const entries = await ctx.store.listStateKeys(call.project, input.scope, input.prefix ?? '', ctx.now(), input.limit ?? 200);
       return { scope: input.scope, keys: entries.map((e) => stateView(e, false)) };
     },

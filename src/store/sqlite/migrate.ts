@@ -10,17 +10,19 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export function migrate(db: Database): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   let count = 0;
   for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort()) {
     const version = Number(file.slice(0, 4));
-    if (applied.has(version)) continue;
     const sql = readFileSync(`${MIGRATIONS_DIR}${file}`, 'utf8');
-    db.transaction(() => {
+    // Checked inside the IMMEDIATE transaction: another process may have applied it since we looked.
+    const applied = db.transaction(() => {
+      if (isApplied.get(version)) return false;
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+      return true;
     }).immediate();
-    count++;
+    if (applied) count++;
   }
   return count;
 }

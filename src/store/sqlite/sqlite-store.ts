@@ -57,26 +57,42 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   let scheduled = false;
   let closed = false;
 
+  const sql = {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    savepoint: db.prepare('SAVEPOINT job'),
+    release: db.prepare('RELEASE job'),
+    rollbackTo: db.prepare('ROLLBACK TO job'),
+  };
+
   async function flush(): Promise<void> {
     const batch = queue.splice(0, maxBatch);
     const outcomes: { ok: boolean; value: unknown }[] = [];
-    const writes = batch.some((j) => j.write);
+    const writes = batch.filter((j) => j.write).length;
+    // A lone write needs no savepoint: if it fails, the whole transaction rolls back.
+    const isolate = writes > 1;
+    let failedAlone = false;
     try {
-      if (writes) db.exec('BEGIN IMMEDIATE');
+      if (writes > 0) sql.begin.run();
       for (const job of batch) {
-        if (job.write) db.exec('SAVEPOINT job');
+        const savepoint = isolate && job.write;
+        if (savepoint) sql.savepoint.run();
         try {
           const value = await job.work(repo);
-          if (job.write) db.exec('RELEASE job');
+          if (savepoint) sql.release.run();
           outcomes.push({ ok: true, value });
         } catch (error) {
-          if (job.write) db.exec('ROLLBACK TO job; RELEASE job');
+          if (savepoint) {
+            sql.rollbackTo.run();
+            sql.release.run();
+          } else if (job.write) failedAlone = true;
           outcomes.push({ ok: false, value: translate(error) });
         }
       }
-      if (writes) db.exec('COMMIT');
+      if (writes > 0) (failedAlone ? sql.rollback : sql.commit).run();
     } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) sql.rollback.run();
       const failure = translate(error);
       batch.forEach((job) => { job.reject(failure); });
       return;

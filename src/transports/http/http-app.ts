@@ -1,9 +1,8 @@
 /**
  * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
- * (/api/events), /health, the OpenAPI document, and any extra surface the
- * composition root mounts (MCP). Every error leaves as the typed JSON body.
+ * (/api/events), MCP (/mcp), /health and the OpenAPI document. Every error leaves as the typed JSON body.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Logger } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
@@ -11,6 +10,7 @@ import { storeHealth } from '../../hub/commands/status.js';
 import { buildOpenApi } from '../rest/openapi.js';
 import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
+import { registerMcpRoute } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
@@ -23,10 +23,13 @@ export interface HttpAppOptions {
   log: Logger;
   /** Largest request body in bytes. */
   bodyLimit?: number;
+  /** MCP toolsets offered at /mcp (all when undefined). */
+  mcpToolsets?: readonly string[] | undefined;
 }
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
 function fromFastifyError(error: FastifyError): CoordinationError {
+  if (typeof error.code !== 'string') return toCoordinationError(error);
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new CoordinationError('LIMIT_EXCEEDED', 'The request body is too large.', { limit: 'bodyLimit' });
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new CoordinationError('INVALID_INPUT', 'Send the body as application/json.', { field: 'content-type' });
   if (error.code.startsWith('FST_ERR_CTP') || (error.statusCode !== undefined && error.statusCode < 500)) {
@@ -37,7 +40,19 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, return503OnClosing: false });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    return503OnClosing: false,
+    // Lock names, scopes and keys may be 200 characters, percent-encoded up to three times that.
+    routerOptions: { maxParamLength: 1000 },
+    // Errors Fastify raises before routing (bad percent-encoding, ...) get the typed body too.
+    frameworkErrors: (error, _request, reply) => {
+      const coordination = fromFastifyError(error);
+      void (reply as FastifyReply).status(HTTP_STATUS[coordination.code]).send(wireError(coordination));
+    },
+  });
   // An empty body with a JSON content type is an empty object, not an error.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -72,5 +87,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
+  registerMcpRoute(app, { hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }

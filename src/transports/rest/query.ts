@@ -33,7 +33,7 @@ export function coerceQuery(command: Command, query: Record<string, unknown>): R
     if (typeof value !== 'string') continue;
     switch (kinds.get(name)) {
       case 'number':
-        out[name] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+        out[name] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
         break;
       case 'boolean':
         out[name] = value === 'true' ? true : value === 'false' ? false : value;

@@ -84,8 +84,10 @@ export async function acquire(u: Unit, input: AcquireInput): Promise<AcquireResu
   const { request } = input;
   const { live, waiters } = await settle(u, request.kind);
   const ahead = waiters.filter((w) => w.request.holder !== request.holder).map((w) => w.request);
-  const { statusOf, members } = await holderStatuses(u, live, input.thresholds);
-  const decision = decideGrant(request, live, ahead, statusOf, input.force);
+  let decision = decideGrant(request, live, ahead, () => 'active', false);
+  // Holders' statuses matter only when blocked (to allow force and to name them): look them up then.
+  const { statusOf, members } = await holderStatuses(u, decision.action === 'blocked' ? decision.conflicts : [], input.thresholds);
+  if (decision.action === 'blocked') decision = decideGrant(request, live, ahead, statusOf, input.force);
   switch (decision.action) {
     case 'renew': {
       const lease = { ...decision.lease, expiresAt: u.now + request.ttlMs, ttlMs: request.ttlMs };

@@ -83,7 +83,9 @@ export async function claimTask(u: Unit, input: ClaimTaskInput): Promise<ClaimTa
     if (named.status !== 'ready') return { ok: false, reason: 'not_ready', task: named };
     task = named;
   } else {
-    task = (await u.tx.listReadyTasks(u.project, 1_000)).find((t) => hasLabels(t, input.labels));
+    // Without labels the best ready task is the first row; with labels, scan the ready set.
+    const candidates = await u.tx.listReadyTasks(u.project, input.labels?.length ? 10_000 : 1);
+    task = candidates.find((t) => hasLabels(t, input.labels));
     if (!task) return { ok: false, reason: 'none_ready', task: null };
   }
   const token = await u.tx.nextSequence(u.project, 'token');
