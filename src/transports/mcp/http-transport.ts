@@ -1,0 +1,157 @@
+/**
+ * @module One MCP session's Streamable HTTP transport (the SDK's Transport
+ * interface) over Node's raw request/response. A POST is answered with one JSON
+ * body, or with an SSE stream when the call may block or asked for progress; the
+ * session's GET stream carries messages unrelated to a request. A client that
+ * closes its POST cancels the call, and a cancelled call's stream ends at once.
+ *
+ * Why not the SDK's StreamableHTTPServerTransport: it converts every Node request
+ * to a web Request and streams every answer as SSE, which cost about five times
+ * the server CPU of the same REST call here, and it does not cancel a call whose
+ * HTTP request closed.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { Caller } from '../../hub/context.js';
+
+/** One POST: its HTTP response and the requests it still owes an answer to. */
+interface Exchange {
+  res: ServerResponse;
+  sse: boolean;
+  open: Set<RequestId>;
+  answers: JSONRPCMessage[];
+  caller: Caller;
+  keepalive: NodeJS.Timeout | undefined;
+}
+
+const KEEPALIVE_MS = 15_000;
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
+
+const isRequest = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { method: string; id: RequestId }> => 'method' in m && 'id' in m;
+const isResponse = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { id: RequestId }> => !('method' in m) && 'id' in m;
+const sseEvent = (m: JSONRPCMessage): string => `event: message\ndata: ${JSON.stringify(m)}\n\n`;
+
+export class HttpSessionTransport implements Transport {
+  readonly sessionId: string;
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: Transport['onmessage'];
+  /** When the session last saw a request (epoch ms), for idle expiry. */
+  lastSeen = Date.now();
+  private readonly pending = new Map<RequestId, Exchange>();
+  private standalone: ServerResponse | undefined;
+  private closed = false;
+
+  constructor(sessionId: string) {
+    this.sessionId = sessionId;
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The caller of a request in flight (headers, token, query of its POST). */
+  callerOf(id: RequestId): Caller {
+    return this.pending.get(id)?.caller ?? {};
+  }
+
+  get streaming(): boolean {
+    return this.standalone !== undefined;
+  }
+
+  /** Delivers one POST's messages; requests are answered on `res` (JSON, or SSE when `sse`). */
+  post(messages: JSONRPCMessage[], res: ServerResponse, sse: boolean, caller: Caller, headers: Record<string, string | string[] | undefined>): void {
+    this.lastSeen = Date.now();
+    const requests = messages.filter(isRequest);
+    const extra = { requestInfo: { headers } };
+    if (requests.length === 0) {
+      res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+    } else {
+      const exchange: Exchange = { res, sse, open: new Set(requests.map((r) => r.id)), answers: [], caller, keepalive: undefined };
+      for (const r of requests) this.pending.set(r.id, exchange);
+      if (sse) {
+        res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
+        exchange.keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
+      }
+      res.on('close', () => {
+        // The client went away before its answers: cancel what is still running.
+        for (const id of exchange.open) {
+          this.finish(id);
+          this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'The HTTP request was closed.' } });
+        }
+      });
+    }
+    for (const m of messages) {
+      this.onmessage?.(m, extra);
+      if ('method' in m && m.method === 'notifications/cancelled' && !('id' in m)) {
+        const requestId = (m.params as { requestId?: RequestId } | undefined)?.requestId;
+        if (requestId !== undefined) this.finish(requestId);
+      }
+    }
+  }
+
+  /** Opens the session's stream for messages unrelated to a request; false when one is open. */
+  openStream(res: ServerResponse): boolean {
+    if (this.standalone) return false;
+    this.lastSeen = Date.now();
+    this.standalone = res;
+    res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
+    res.write(': stream open\n\n');
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
+    res.on('close', () => {
+      clearInterval(keepalive);
+      if (this.standalone === res) this.standalone = undefined;
+      this.lastSeen = Date.now();
+    });
+    return true;
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (isResponse(message)) {
+      const exchange = this.pending.get(message.id);
+      if (exchange) {
+        if (exchange.sse) exchange.res.write(sseEvent(message));
+        else exchange.answers.push(message);
+        this.finish(message.id);
+      }
+    } else if (options?.relatedRequestId !== undefined) {
+      const exchange = this.pending.get(options.relatedRequestId);
+      // A JSON answer has no room for notifications before it; they are dropped.
+      if (exchange?.sse) exchange.res.write(sseEvent(message));
+    } else {
+      this.standalone?.write(sseEvent(message));
+    }
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    for (const id of [...this.pending.keys()]) this.finish(id);
+    this.standalone?.end();
+    this.onclose?.();
+    return Promise.resolve();
+  }
+
+  /** Marks a request answered (or abandoned) and ends its HTTP response once nothing is owed. */
+  private finish(id: RequestId): void {
+    const exchange = this.pending.get(id);
+    if (!exchange) return;
+    this.pending.delete(id);
+    exchange.open.delete(id);
+    if (exchange.open.size > 0) return;
+    clearInterval(exchange.keepalive);
+    const { res, answers } = exchange;
+    if (res.writableEnded || res.destroyed) return;
+    if (exchange.sse) {
+      res.end();
+    } else if (answers.length === 0) {
+      // Cancelled before an answer: an empty event stream tells the client nothing is coming.
+      res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId }).end();
+    } else {
+      const body = JSON.stringify(answers.length === 1 ? answers[0] : answers);
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
+    }
+  }
+}

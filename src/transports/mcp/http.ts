@@ -1,0 +1,157 @@
+/**
+ * @module MCP over Streamable HTTP at /mcp: POST carries messages, GET opens the
+ * session's notification stream, DELETE ends the session. Every request passes the
+ * shared HTTP security (Host/Origin against DNS rebinding, bearer tokens). A
+ * session is one MCP server from buildMcpServer, created by `initialize` and kept
+ * until DELETE or idle expiry; `?toolsets=` and `?project=` shape it.
+ */
+import { randomUUID } from 'node:crypto';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CoordinationError } from '../../core/errors.js';
+import type { Caller } from '../../hub/context.js';
+import type { Hub } from '../../hub/hub.js';
+import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
+import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
+import { HttpSessionTransport } from './http-transport.js';
+import { buildMcpServer } from './mcp-server.js';
+
+export interface McpRouteOptions {
+  hub: Hub;
+  security: HttpSecurityOptions;
+  version: string;
+  /** Toolsets this server offers (all when undefined); a connection may choose fewer. */
+  toolsets?: readonly string[] | undefined;
+  /** A session without requests or an open stream for this long is closed. */
+  sessionIdleMs?: number | undefined;
+  maxSessions?: number | undefined;
+}
+
+interface Query {
+  toolsets?: string;
+  project?: string;
+}
+
+const rpcError = (reply: FastifyReply, status: number, code: number, message: string, data?: unknown): FastifyReply =>
+  reply.status(status).send({ jsonrpc: '2.0', id: null, error: { code, message, ...(data === undefined ? {} : { data }) } });
+
+const isMessage = (m: unknown): m is JSONRPCMessage => {
+  if (typeof m !== 'object' || m === null || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') return false;
+  const { method, id } = m as { method?: unknown; id?: unknown };
+  const validId = id === undefined || typeof id === 'string' || typeof id === 'number';
+  return validId && (typeof method === 'string' || (id !== undefined && ('result' in m || 'error' in m)));
+};
+
+export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions): void {
+  const { hub, security } = options;
+  const sessions = new Map<string, HttpSessionTransport>();
+  const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))];
+  // Blocking commands, and whether they block only when asked to (wait_seconds).
+  const blocking = new Map(hub.commands.filter((c) => c.blocking).map((c) => [c.name, 'wait_seconds' in c.input.shape]));
+  const idleMs = options.sessionIdleMs ?? 12 * 60 * 60_000;
+  const maxSessions = options.maxSessions ?? 10_000;
+
+  const callerOf = (request: FastifyRequest): Caller => {
+    const caller = callerFromHeaders(request.headers, security);
+    return caller.project === undefined ? { ...caller, project: (request.query as Query).project } : caller;
+  };
+
+  function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
+    const wanted = (request.query as Query).toolsets?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const unknown = wanted?.filter((t) => !offered.includes(t)) ?? [];
+    if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')}.`, { field: 'toolsets' });
+    if (sessions.size >= maxSessions) throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions; close some (DELETE /mcp).`, { limit: maxSessions });
+    const transport = new HttpSessionTransport(randomUUID());
+    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    sessions.set(transport.sessionId, transport);
+    transport.onclose = () => sessions.delete(transport.sessionId);
+    void server.connect(transport);
+    return transport;
+  }
+
+  const sweeper = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const t of sessions.values()) if (!t.streaming && t.lastSeen < cutoff) void t.close();
+  }, Math.min(idleMs, 60_000)).unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    await Promise.all([...sessions.values()].map((t) => t.close()));
+  });
+
+  /** The session a request names, or an answer saying why there is none. */
+  function sessionOf(request: FastifyRequest, reply: FastifyReply): HttpSessionTransport | undefined {
+    const id = request.headers['mcp-session-id'];
+    const version = request.headers['mcp-protocol-version'];
+    if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      void rpcError(reply, 400, -32000, `Unsupported protocol version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
+      return undefined;
+    }
+    if (typeof id !== 'string') {
+      void rpcError(reply, 400, -32000, 'Mcp-Session-Id header is required: send initialize first (this server speaks the 2025 protocol revisions).');
+      return undefined;
+    }
+    const session = sessions.get(id);
+    if (!session) void rpcError(reply, 404, -32001, 'Session not found: initialize a new session.');
+    return session;
+  }
+
+  const errorHandler = (error: FastifyError | CoordinationError, _request: FastifyRequest, reply: FastifyReply): void => {
+    const e = error instanceof CoordinationError ? error : error.statusCode && error.statusCode < 500 ? new CoordinationError('INVALID_INPUT', error.message) : toCoordinationError(error);
+    if (e.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
+    void rpcError(reply, error instanceof CoordinationError ? HTTP_STATUS[e.code] : (error.statusCode ?? 500), e.code !== 'INVALID_INPUT' ? -32000 : e.details?.['field'] === 'body' ? -32700 : -32600, e.message, wireError(e).error);
+  };
+
+  app.post('/mcp', { errorHandler }, (request, reply) => {
+    const caller = callerOf(request);
+    const body = request.body;
+    const messages = Array.isArray(body) ? (body as unknown[]) : [body];
+    if (messages.length === 0 || !messages.every(isMessage)) return rpcError(reply, 400, -32600, 'Invalid Request: the body must be a JSON-RPC 2.0 message or a batch of them.');
+    const initialize = messages.some((m) => 'method' in m && m.method === 'initialize');
+    let session: HttpSessionTransport | undefined;
+    if (initialize) {
+      if (messages.length > 1 || request.headers['mcp-session-id'] !== undefined) return rpcError(reply, 400, -32600, 'Invalid Request: initialize comes alone and opens a new session.');
+      session = openSession(request, caller);
+    } else {
+      session = sessionOf(request, reply);
+      if (!session) return undefined;
+    }
+    const sse = messages.filter((m) => 'id' in m && 'method' in m).length > 1 || messages.some((m) => wantsStream(m, blocking));
+    reply.hijack();
+    session.post(messages, reply.raw, sse, caller, request.headers);
+    return undefined;
+  });
+
+  app.get('/mcp', { errorHandler }, (request, reply) => {
+    callerOf(request);
+    const session = sessionOf(request, reply);
+    if (!session) return undefined;
+    if (!request.headers.accept?.includes('text/event-stream')) return rpcError(reply, 406, -32000, 'Not Acceptable: GET /mcp opens an event stream (Accept: text/event-stream).');
+    reply.hijack();
+    if (!session.openStream(reply.raw)) {
+      reply.raw.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Conflict: this session already has an open stream.' } }));
+    }
+    return undefined;
+  });
+
+  app.delete('/mcp', { errorHandler }, async (request, reply) => {
+    callerOf(request);
+    const session = sessionOf(request, reply);
+    if (!session) return undefined;
+    await session.close();
+    return reply.status(200).send();
+  });
+}
+
+/**
+ * A call that asked for progress, or that will block (a wait_* tool, or an acquire
+ * with wait_seconds), is answered as an event stream: keep-alives flow while it waits.
+ */
+function wantsStream(m: JSONRPCMessage, blocking: ReadonlyMap<string, boolean>): boolean {
+  if (!('method' in m) || !('id' in m)) return false;
+  const params = m.params as { name?: unknown; arguments?: { wait_seconds?: unknown }; _meta?: { progressToken?: unknown } } | undefined;
+  if (params?._meta?.progressToken !== undefined) return true;
+  if (m.method !== 'tools/call' || typeof params?.name !== 'string') return false;
+  const optIn = blocking.get(params.name);
+  if (optIn === undefined) return false;
+  return !optIn || (typeof params.arguments?.wait_seconds === 'number' && params.arguments.wait_seconds > 0);
+}

@@ -1,0 +1,96 @@
+/**
+ * @module buildMcpServer: one MCP server for one connection, over the hub. Tools
+ * come from the hub's command list (a tool call is hub.execute), resources and
+ * prompts from resources.ts and prompts.ts. The connection remembers the agent
+ * and project register_agent made it act as, and applies them to its later calls.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Caller } from '../../hub/context.js';
+import type { Hub } from '../../hub/hub.js';
+import { toCoordinationError } from '../wire-errors.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
+import { toolError, toolResult, toolsFor } from './tools.js';
+
+export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What one connection knows about who it is, once register_agent has answered. */
+export interface McpConnection {
+  agentId: string | undefined;
+  project: string | undefined;
+}
+
+export interface BuildMcpServerOptions {
+  version: string;
+  /** Toolsets to offer (all when undefined). */
+  toolsets?: readonly string[] | undefined;
+  /** The project the connection was opened for (header or query), until register_agent names one. */
+  project?: string | undefined;
+  /** The caller as the transport knows it for one request (token, headers, query); none on stdio. */
+  callerOf?: ((extra: RequestExtra) => Caller) | undefined;
+}
+
+export const INSTRUCTIONS =
+  'Baton coordinates agents working on one project. Start with register_agent, read coordinator_status, take locks or reserve files before changing shared things, and sign_off when done. Blocking calls answer timed_out: true after the wait bound: call them again.';
+
+export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): McpServer {
+  const mcp = new McpServer(
+    { name: 'baton', version: options.version },
+    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: INSTRUCTIONS },
+  );
+  const server = mcp.server;
+  const connection: McpConnection = { agentId: undefined, project: options.project };
+  const tools = toolsFor(hub.commands, options.toolsets);
+  const definitions = [...tools.values()].map((t) => t.definition);
+
+  /** Identity order (DESIGN §6): explicit argument (the hub applies it), token, header, this connection. */
+  const callerOf = (extra: RequestExtra): Caller => {
+    const base = options.callerOf?.(extra) ?? {};
+    return { ...base, agentId: base.agentId ?? connection.agentId, project: base.project ?? connection.project, signal: extra.signal };
+  };
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args } = request.params;
+    const tool = tools.get(name);
+    if (!tool) {
+      const command = hub.commands.find((c) => c.name === name);
+      const why = command ? `it belongs to toolset '${command.toolset}', which this connection does not enable` : 'no such tool';
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);
+    }
+    const progressToken = extra._meta?.progressToken;
+    const caller: Caller = {
+      ...callerOf(extra),
+      onProgress:
+        progressToken === undefined
+          ? undefined
+          : (elapsedMs, message) => {
+              void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: elapsedMs, message } }).catch(() => undefined);
+            },
+    };
+    try {
+      const output = await hub.execute(name, args ?? {}, caller);
+      if (name === 'register_agent' && typeof output['agent_id'] === 'string') {
+        connection.agentId = output['agent_id'];
+        connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
+      }
+      return toolResult(name, output);
+    } catch (error) {
+      return toolError(toCoordinationError(error));
+    }
+  });
+
+  const disposeResources = registerResources(mcp, hub, { callerOf, connection });
+  registerPrompts(mcp, new Set(tools.keys()));
+  server.onclose = disposeResources;
+  return mcp;
+}
