@@ -49,3 +49,10 @@ export interface Waiter {
 }
 
 export const isLive = (lease: Pick<Lease, 'expiresAt'>, now: number): boolean => lease.expiresAt > now;
+
+/**
+ * The id of the lease a request is granted as: one per holder and lock (or slot), or the
+ * reservation id for files. `#` appears in neither lock names nor agent ids, so ids never collide.
+ */
+export const leaseId = (request: Pick<LeaseRequest, 'kind' | 'resource' | 'holder'>): string =>
+  request.kind === 'files' ? request.resource : `${request.kind}#${request.resource}#${request.holder}`;

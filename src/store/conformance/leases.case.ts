@@ -54,6 +54,15 @@ export function leaseCases({ it }: Harness): void {
     expect(await t.store.listLeases(t.project, t.clock.now())).toHaveLength(4);
   });
 
+  it('keeps leases apart when holder ids and lock names both contain colons', async (t) => {
+    // Regression: ids built as kind:resource:holder made ('a:b', 'c') and ('a', 'b:c') the same lease.
+    const first = granted(await t.acquire('c', 'a:b', { mode: 'shared' }));
+    const second = granted(await t.acquire('b:c', 'a', { mode: 'shared' }));
+    expect(second.id).not.toBe(first.id);
+    const held = await t.store.listLeases(t.project, t.clock.now(), 'lock');
+    expect(held.map((l) => [l.resource, l.holder]).sort()).toEqual([['a', 'b:c'], ['a:b', 'c']]);
+  });
+
   it('admits shared holders up to the holder limit', async (t) => {
     granted(await t.acquire('alice', 'gpu', { mode: 'shared', limit: 2 }));
     granted(await t.acquire('bob', 'gpu', { mode: 'shared', limit: 2 }));

@@ -219,6 +219,10 @@ export function createPostgresRepository(db: Queryable): Repository {
       return (await all('SELECT * FROM members WHERE project = $1 AND end_reason IS NULL AND last_heartbeat < $2', project, before)).map(toMember);
     },
 
+    async getLease(project, id) {
+      const row = await one('SELECT * FROM leases WHERE project = $1 AND id = $2', project, id);
+      return row ? toLease(row) : null;
+    },
     async listLeases(project, kind) {
       const rows = kind
         ? await all('SELECT * FROM leases WHERE project = $1 AND kind = $2 ORDER BY token', project, kind)

@@ -205,6 +205,10 @@ function createSyncRepository(db: Database): SyncRepository {
       return all('SELECT * FROM members WHERE project = ? AND end_reason IS NULL AND last_heartbeat < ?', project, before).map(toMember);
     },
 
+    getLease(project, id) {
+      const row = one('SELECT * FROM leases WHERE project = ? AND id = ?', project, id);
+      return row ? toLease(row) : null;
+    },
     listLeases(project, kind) {
       const rows = kind ? all('SELECT * FROM leases WHERE project = ? AND kind = ? ORDER BY token', project, kind) : all('SELECT * FROM leases WHERE project = ? ORDER BY token', project);
       return rows.map(toLease);

@@ -40,6 +40,8 @@ export interface Repository {
   listSilentMembers(project: string, before: number): Promise<Member[]>;
 
   // leases and waiters (expired rows included: callers filter by time)
+  /** One lease by id (see core leaseId), expired or not. */
+  getLease(project: string, id: string): Promise<Lease | null>;
   listLeases(project: string, kind: LeaseKind | undefined): Promise<Lease[]>;
   listLeasesOfHolder(project: string, holder: string): Promise<Lease[]>;
   insertLease(lease: Lease): Promise<void>;

@@ -5,7 +5,7 @@
  */
 import { CoordinationError, notFound } from '../../../core/errors.js';
 import { event } from '../../../core/events/event.js';
-import { isLive, type Lease, type LeaseKind, type Waiter } from '../../../core/leases/lease.js';
+import { isLive, leaseId, type Lease, type LeaseKind, type Waiter } from '../../../core/leases/lease.js';
 import { decideGrant, planWaiterGrants } from '../../../core/leases/lease-policy.js';
 import { deriveStatus, type Member, type MemberStatus, type StatusThresholds } from '../../../core/presence/member.js';
 import type { AcquireInput, AcquireResult, LeaseRef, WaitEnd, WaitRef } from '../../store.js';
@@ -56,7 +56,7 @@ async function grant(u: Unit, request: AcquireInput['request'], fromQueue: boole
   const token = await u.tx.nextSequence(u.project, 'token');
   const lease: Lease = {
     ...request,
-    id: request.kind === 'files' ? request.resource : `${request.kind}:${request.resource}:${request.holder}`,
+    id: leaseId(request),
     project: u.project,
     token,
     acquiredAt: u.now,
@@ -118,8 +118,7 @@ export async function acquire(u: Unit, input: AcquireInput): Promise<AcquireResu
 
 /** Finds the caller's own lease, raising the error that explains why it is not there. */
 async function ownLease(u: Unit, ref: LeaseRef): Promise<Lease> {
-  const leases = await u.tx.listLeases(u.project, ref.kind);
-  const mine = leases.find((l) => l.resource === ref.resource && l.holder === ref.holder);
+  const mine = await u.tx.getLease(u.project, leaseId(ref));
   if (mine && isLive(mine, u.now)) {
     if (ref.token !== undefined && ref.token !== mine.token) {
       throw new CoordinationError('LEASE_LOST', `Your token ${ref.token} for '${ref.resource}' is stale; the live lease has token ${mine.token}.`, { resource: ref.resource, token: mine.token });
@@ -127,7 +126,8 @@ async function ownLease(u: Unit, ref: LeaseRef): Promise<Lease> {
     return mine;
   }
   if (mine) throw new CoordinationError('LEASE_LOST', `Your lease on '${ref.resource}' expired at ${new Date(mine.expiresAt).toISOString()}.`, { resource: ref.resource });
-  const others = leases.filter((l) => l.resource === ref.resource && isLive(l, u.now));
+  // Not held: the slower look at who holds it is only for the error message.
+  const others = (await u.tx.listLeases(u.project, ref.kind)).filter((l) => l.resource === ref.resource && isLive(l, u.now));
   // A caller with a token once held the lease: it lapsed and may have been taken over, which is LEASE_LOST, not NOT_HOLDER.
   if (ref.token !== undefined) {
     const now = others.length > 0 ? `; it is now held by ${others.map((l) => l.holder).join(', ')}` : '';
@@ -150,7 +150,8 @@ export async function release(u: Unit, ref: LeaseRef): Promise<Lease> {
   const lease = await ownLease(u, ref);
   await u.tx.deleteLease(u.project, lease.id);
   await u.emit(event('lease.released', ref.holder, lease.resource, leaseData(lease)));
-  await settle(u, lease.kind);
+  // Hand the freed lease to queued waiters; with none queued there is nothing to settle now (the sweep expires the rest).
+  if ((await u.tx.listWaiters(u.project, lease.kind)).length > 0) await settle(u, lease.kind);
   return lease;
 }
 

@@ -1,0 +1,105 @@
+/**
+ * @module Redis connections for the store and the event bus: connecting fails
+ * fast with a clear STORE_UNAVAILABLE (no retry loop before the first success),
+ * later drops reconnect in the background; ioredis failures become
+ * CoordinationErrors; and a Clock that follows the Redis server's TIME, so every
+ * coordinator process decides expiry by one clock (DESIGN §8).
+ */
+import { Redis } from 'ioredis';
+import { CoordinationError, isCoordinationError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports.js';
+
+export interface ConnectOptions {
+  /** How long the first connection may take, in ms. */
+  connectTimeoutMs?: number;
+  /** Connection name shown by CLIENT LIST. */
+  name?: string;
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable Redis URL)';
+  }
+}
+
+export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
+  let lastError: unknown;
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 3_000,
+    // A command fails after a few reconnect attempts instead of waiting for ever.
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: true,
+    // A step's commit must not run twice: after a drop, an unanswered command fails instead of being resent.
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt) => Math.min(50 * attempt, 2_000),
+    ...(options.name ? { connectionName: options.name } : {}),
+  });
+  // ioredis emits 'error' on every failed (re)connect; commands report failures themselves.
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    const cause = lastError ?? error;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new CoordinationError('STORE_UNAVAILABLE', `Cannot connect to Redis at ${redactUrl(url)}: ${detail}.`, undefined, { cause });
+  }
+  return client;
+}
+
+const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS)\b/;
+
+/** Maps a failure of a Redis call to STORE_UNAVAILABLE (cannot reach Redis) or INTERNAL. */
+export function translateRedisError(error: unknown): CoordinationError {
+  if (isCoordinationError(error)) return error;
+  // ioredis's ReplyError (a refusal by the server) is not typed: recognise it by name.
+  if (error instanceof Error && error.name === 'ReplyError') {
+    if (UNAVAILABLE_REPLIES.test(error.message)) return new CoordinationError('STORE_UNAVAILABLE', `Redis is not serving: ${error.message}`, undefined, { cause: error });
+    return new CoordinationError('INTERNAL', `Redis refused a store command: ${error.message}`, undefined, { cause: error });
+  }
+  if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONN|ETIMEDOUT|EPIPE|timed out|Stream isn't writeable|offline queue/i.test(error.message))) {
+    return new CoordinationError('STORE_UNAVAILABLE', `Redis is unreachable: ${error.message}`, undefined, { cause: error });
+  }
+  return new CoordinationError('INTERNAL', 'The Redis store failed.', undefined, { cause: error });
+}
+
+export interface ServerClock extends Clock {
+  stop(): void;
+}
+
+/**
+ * A clock at the Redis server's TIME: the offset is measured at start and every
+ * `intervalMs` (halving the round trip), and the clock never goes backwards.
+ */
+export async function startServerClock(client: Redis, intervalMs = 5_000): Promise<ServerClock> {
+  let offset = 0;
+  let last = 0;
+  const measure = async (): Promise<void> => {
+    const before = Date.now();
+    const [seconds, micros] = await client.time();
+    const after = Date.now();
+    offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + after) / 2;
+  };
+  await measure();
+  const timer = setInterval(() => {
+    measure().catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return {
+    now() {
+      last = Math.max(last, Math.round(Date.now() + offset));
+      return last;
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * @module The Redis store against the conformance suite (with its single-script
+ * hot paths and with every step through the shared operations), plus what only a
+ * shared server has: two stores on separate connections racing on one project,
+ * the event bus across two processes' buses, and a fast failure when Redis is
+ * unreachable. Needs Redis on 127.0.0.1:6379; every store gets a random key
+ * prefix whose keys are deleted after each test.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isCoordinationError } from '../../core/errors.js';
+import type { BatonEvent } from '../../core/events/event.js';
+import { createFakeClock, describeStoreConformance, type FakeClock } from '../conformance/index.js';
+import { THRESHOLDS } from '../conformance/harness.js';
+import type { Store } from '../store.js';
+import { connectRedis } from './connection.js';
+import { createRedisEventBus } from './redis-event-bus.js';
+import { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+
+const URL = process.env['BATON_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+let admin: Redis;
+const prefixes: string[] = [];
+const newPrefix = (): string => {
+  const prefix = `baton-test-${randomUUID().slice(0, 8)}`;
+  prefixes.push(prefix);
+  return prefix;
+};
+
+beforeAll(async () => {
+  admin = await connectRedis(URL);
+});
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `{${prefix}[:}]*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+  }
+});
+afterAll(async () => {
+  await admin.quit();
+});
+
+const open = (options: Partial<RedisStoreOptions> & { clock: FakeClock }): Promise<Store> => createRedisStore({ url: URL, prefix: newPrefix(), ...options });
+
+describeStoreConformance('redis', ({ clock }) => open({ clock }));
+describeStoreConformance('redis without fast paths', ({ clock }) => open({ clock, fastPaths: false }));
+
+describe('Redis store', () => {
+  const stores: Store[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+
+  /** Two stores on separate connections sharing one key prefix, like two coordinator processes. */
+  async function twoStores(clock: FakeClock): Promise<[Store, Store]> {
+    const prefix = newPrefix();
+    const a = await createRedisStore({ url: URL, prefix, clock });
+    const b = await createRedisStore({ url: URL, prefix, clock, fastPaths: false });
+    stores.push(a, b);
+    return [a, b];
+  }
+  const ctx = (project: string, clock: FakeClock) => ({ project, now: clock.now() });
+
+  it('keeps every guarantee when two stores on separate connections race on one project', async () => {
+    const clock = createFakeClock();
+    const [a, b] = await twoStores(clock);
+    const p = `race-${randomUUID().slice(0, 8)}`;
+    const pick = (i: number): Store => (i % 2 ? a : b);
+    const lock = (holder: string) => ({
+      request: { kind: 'lock' as const, resource: 'deploy', paths: [], holder, mode: 'exclusive' as const, limit: null, ttlMs: 60_000, reason: null },
+      force: false,
+      thresholds: THRESHOLDS,
+    });
+    const acquires = await Promise.all(Array.from({ length: 32 }, (_, i) => pick(i).acquireLease(ctx(p, clock), lock(`agent-${i}`))));
+    expect(acquires.filter((w) => w.result.ok)).toHaveLength(1);
+
+    await a.addTasks(ctx(p, clock), Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, title: 'T', description: '', dependencies: [], priority: 0, labels: [], files: [] })), null);
+    const claims = await Promise.all(Array.from({ length: 32 }, (_, i) => pick(i).claimTask(ctx(p, clock), { agent: `agent-${i}`, ttlMs: 60_000 })));
+    const claimed = claims.flatMap((w) => (w.result.ok ? [w.result.task.id] : []));
+    expect(claimed).toHaveLength(20);
+    expect(new Set(claimed).size).toBe(20);
+
+    const increment = async (store: Store): Promise<void> => {
+      for (;;) {
+        const current = await store.getState(p, 's', 'n', clock.now());
+        try {
+          await store.putState(ctx(p, clock), { scope: 's', key: 'n', value: ((current?.value as number | undefined) ?? 0) + 1, actor: null, ifVersion: current?.version ?? 0 });
+          return;
+        } catch (error) {
+          if (!isCoordinationError(error) || error.code !== 'VERSION_CONFLICT') throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, (_, i) => increment(pick(i))));
+    expect(await a.getState(p, 's', 'n', clock.now())).toMatchObject({ value: 32, version: 32 });
+
+    const events = (await b.readEvents({ project: p, after: 0, limit: 1000 })).events;
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it('gets every step through when three stores keep conflicting on one project', async () => {
+    const clock = createFakeClock();
+    const prefix = newPrefix();
+    const open3 = (): Promise<Store> => createRedisStore({ url: URL, prefix, clock, fastPaths: false });
+    const [s0, s1, s2] = [await open3(), await open3(), await open3()];
+    stores.push(s0, s1, s2);
+    const pick = (i: number): Store => [s0, s1, s2][i % 3] ?? s0;
+    const p = `contended-${randomUUID().slice(0, 8)}`;
+    const written = await Promise.all(Array.from({ length: 60 }, (_, i) => pick(i).publishEvent(ctx(p, clock), null, 'n', i)));
+    expect(written.map((w) => w.result.id).sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect((await s0.readEvents({ project: p, after: 0, limit: 100 })).events).toHaveLength(60);
+  });
+
+  it('treats \':\' and \'.\' alike in lock names on the single-script path', async () => {
+    const clock = createFakeClock();
+    const store = await open({ clock });
+    stores.push(store);
+    const p = `names-${randomUUID().slice(0, 8)}`;
+    const lock = (holder: string, resource: string) =>
+      store.acquireLease(ctx(p, clock), { request: { kind: 'lock', resource, paths: [], holder, mode: 'exclusive', limit: null, ttlMs: 60_000, reason: null }, force: false, thresholds: THRESHOLDS });
+    expect((await lock('a', 'wave:5c.1')).result.ok).toBe(true);
+    for (const name of ['wave.5c', 'wave:5c:1', 'wave.5c.1.x', 'wave']) expect((await lock('b', name)).result).toMatchObject({ ok: false, reason: 'held' });
+    expect((await lock('b', 'wave:5d')).result.ok).toBe(true);
+    expect((await lock('a', 'wave:5c.1')).result).toMatchObject({ ok: true, renewed: true });
+  });
+
+  it('answers a random workload exactly like the shared steps do (single-script paths vs generic)', async () => {
+    const clock = createFakeClock();
+    const fast = await open({ clock });
+    const generic = await open({ clock, fastPaths: false });
+    stores.push(fast, generic);
+    const p = `diff-${randomUUID().slice(0, 8)}`;
+    let seed = 42;
+    const random = (n: number): number => {
+      // mulberry32: a small seeded generator, so a failure replays.
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4_294_967_296) * n);
+    };
+    const outcome = (call: Promise<unknown>): Promise<unknown> => call.then((value) => ({ value }), (error: unknown) => ({ error: isCoordinationError(error) ? [error.code, error.message] : String(error) }));
+    const agents = ['a1', 'a2', 'a3'];
+    const names = ['w', 'w:1', 'w.1.x', 'v', 'v:2'];
+    const claims = new Map<string, { agent: string; token: number }>();
+    const leaseTokens = new Map<string, number>();
+    await Promise.all([fast, generic].map((store) =>
+      store.addTasks(ctx(p, clock), Array.from({ length: 12 }, (_, i) => ({
+        id: `t${i}`, title: `T${i}`, description: '', dependencies: i > 3 ? [`t${i - 4}`] : [], priority: i % 3, labels: i % 2 ? ['odd'] : [], files: [],
+      })), null)));
+    for (let step = 0; step < 300; step++) {
+      const task = `t${random(12)}`;
+      const claim = claims.get(task);
+      const agent = claim && random(4) > 0 ? claim.agent : (agents[random(3)] ?? 'a1');
+      const name = names[random(names.length)] ?? 'w';
+      const token = (random(8) > 0 ? claim?.token : undefined) ?? 1;
+      const leaseToken = random(4) > 0 ? leaseTokens.get(`${name}/${agent}`) : undefined;
+      const op = random(6);
+      const labels = random(2) ? { labels: ['odd'] } : {};
+      const run = (store: Store): Promise<unknown> => {
+        const c = ctx(p, clock);
+        if (op === 0) return store.claimTask(c, { agent, ttlMs: 30_000, ...labels });
+        if (op === 1) return store.claimTask(c, { agent, taskId: task, ttlMs: 30_000 });
+        if (op === 2) return store.updateTask(c, { taskId: task, agent, token, status: (['done', 'failed', undefined] as const)[step % 3], output: { step }, progress: `p${step}`, renew: true });
+        if (op === 3) return store.acquireLease(c, { request: { kind: 'lock', resource: name, paths: [], holder: agent, mode: 'exclusive', limit: null, ttlMs: 20_000, reason: null }, force: false, thresholds: THRESHOLDS });
+        if (op === 4) return store.releaseLease(c, { kind: 'lock', resource: name, holder: agent, ...(step % 2 ? { token: leaseToken ?? 1 } : {}) });
+        return store.resetTask(c, task, null);
+      };
+      // The seeded choices above are made once; both stores get the same call.
+      const [a, b] = [await outcome(run(fast)), await outcome(run(generic))];
+      expect(a, `step ${step} (op ${op})`).toEqual(b);
+      const result = (a as { value?: { result?: { ok?: boolean; task?: { id: string; claim: { agent: string; token: number } | null }; lease?: { token: number } } } }).value?.result;
+      if (result?.ok && result.task?.claim) claims.set(result.task.id, result.task.claim);
+      if (result?.ok && result.lease) leaseTokens.set(`${name}/${agent}`, result.lease.token);
+      if (random(6) === 0) clock.advance(random(3) * 5_000);
+    }
+    const [logA, logB] = await Promise.all([fast, generic].map(async (store) => (await store.readEvents({ project: p, after: 0, limit: 10_000 })).events));
+    expect(logA).toEqual(logB);
+  });
+
+  it('delivers events across two buses in log order, once each', async () => {
+    const clock = createFakeClock();
+    const [a, b] = await twoStores(clock);
+    const prefix = prefixes.at(-1) ?? '';
+    const busA = await createRedisEventBus({ url: URL, prefix, store: a });
+    const busB = await createRedisEventBus({ url: URL, prefix, store: b });
+    try {
+      const p = `bus-${randomUUID().slice(0, 8)}`;
+      const seenA: number[] = [];
+      const seenB: BatonEvent[] = [];
+      busA.subscribe(p, (e) => seenA.push(e.id));
+      busB.subscribe('*', (e) => seenB.push(e));
+      for (let i = 0; i < 10; i++) {
+        const [store, bus] = i % 3 === 0 ? [b, busB] : [a, busA];
+        bus.publish((await store.publishEvent(ctx(p, clock), null, 'n', i)).events);
+      }
+      await expect.poll(() => seenB.length, { timeout: 5_000 }).toBe(10);
+      await expect.poll(() => seenA.length, { timeout: 5_000 }).toBe(10);
+      expect(seenA).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(seenB.map((e) => [e.id, e.project])).toEqual(seenA.map((id) => [id, p]));
+    } finally {
+      await busA.close();
+      await busB.close();
+    }
+  });
+
+  it('fails fast with STORE_UNAVAILABLE when Redis is unreachable', async () => {
+    const started = Date.now();
+    const failure = await createRedisStore({ url: 'redis://127.0.0.1:1', prefix: newPrefix() }).then(
+      () => new Error('connected'),
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((failure as Error).message).toContain('Cannot connect to Redis at redis://127.0.0.1:1');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses calls after close with STORE_UNAVAILABLE', async () => {
+    const store = await open({ clock: createFakeClock() });
+    await store.close();
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.claimTask({ project: 'p', now: 1 }, { agent: 'a', ttlMs: 1 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    await expect(store.putState({ project: 'p', now: 1 }, { scope: 's', key: 'k', value: 1, actor: null })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+});
