@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CoordinationError } from '../errors.js';
-import { assertLockName, LOCK_NAME_MAX, lockNamesRelated, lockSegments, resolveWorkLockName } from './lock-name.js';
+import { assertLockName, LOCK_NAME_MAX, lockAncestors, lockNamesRelated, resolveWorkLockName } from './lock-name.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -42,9 +42,10 @@ describe('lockNamesRelated', () => {
     expect(lockNamesRelated('issue:4', 'issue:42')).toBe(false);
   });
 
-  it('treats ":" and "." alike as level separators', () => {
-    expect(lockSegments('wave:5c.1')).toEqual(['wave', '5c', '1']);
-    expect(lockNamesRelated('wave.5c', 'wave:5c')).toBe(true);
+  it('splits levels at ":" or "." but keeps names that differ only in the separator apart', () => {
+    expect(lockAncestors('wave:5c.1')).toEqual(['wave', 'wave:5c']);
+    expect(lockNamesRelated('wave.5c', 'wave.5c:1')).toBe(true);
+    expect(lockNamesRelated('wave.5c', 'wave:5c')).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * @module Named-lock rules: what a valid name is, the hierarchy (segments split on
- * ':' and '.'; a lock conflicts with its ancestors and descendants), and the `work`
+ * @module Named-lock rules: what a valid name is, the hierarchy (a name's ancestors
+ * end where it has ':' or '.'; a lock conflicts with its ancestors and descendants), and the `work`
  * alias that resolves from a git branch name.
  */
 import { invalidInput } from '../errors.js';
@@ -18,15 +18,24 @@ export function assertLockName(name: string): void {
   }
 }
 
-export const lockSegments = (name: string): string[] => name.split(/[:.]/);
+const isSeparator = (c: string): boolean => c === ':' || c === '.';
 
-/** True when one name is the other or an ancestor of it (`wave:5c` and `wave:5c.1`). */
+/** The proper ancestors of a name, nearest last: `wave:5c.1` → [`wave`, `wave:5c`]. */
+export function lockAncestors(name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < name.length; i++) if (isSeparator(name.charAt(i))) out.push(name.slice(0, i));
+  return out;
+}
+
+/**
+ * True when the names are equal or one is an ancestor of the other: the longer starts
+ * with the shorter followed by ':' or '.' (`wave:5c` and `wave:5c.1`; not `wave:5c` and
+ * `wave:5cx`, nor `a.b` and `a:b`, which are different names).
+ */
 export function lockNamesRelated(a: string, b: string): boolean {
-  const sa = lockSegments(a);
-  const sb = lockSegments(b);
-  const n = Math.min(sa.length, sb.length);
-  for (let i = 0; i < n; i++) if (sa[i] !== sb[i]) return false;
-  return true;
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return long.startsWith(short) && isSeparator(long.charAt(short.length));
 }
 
 const WORK_BRANCH = /^([A-Za-z][A-Za-z0-9]*)-([0-9][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)(?:[-_].*)?$/;

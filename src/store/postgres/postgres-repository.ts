@@ -5,6 +5,7 @@
  */
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
+import { lockAncestors } from '../../core/leases/lock-name.js';
 import type { Member } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
@@ -227,6 +228,16 @@ export function createPostgresRepository(db: Queryable): Repository {
       const rows = kind
         ? await all('SELECT * FROM leases WHERE project = $1 AND kind = $2 ORDER BY token', project, kind)
         : await all('SELECT * FROM leases WHERE project = $1 ORDER BY token', project);
+      return rows.map(toLease);
+    },
+    async listLeasesOn(project, kind, resource) {
+      if (kind === 'files') return (await all('SELECT * FROM leases WHERE project = $1 AND kind = $2', project, kind)).map(toLease);
+      // Descendants are the names starting with `resource:` or `resource.`: ':' < ';' and '.' < '/' bound those ranges (C collation).
+      const rows = await all(
+        `SELECT * FROM leases WHERE project = $1 AND kind = $2 AND (resource = $3 OR resource = ANY($4::text[])
+           OR (resource > $5 AND resource < $6) OR (resource > $7 AND resource < $8))`,
+        project, kind, resource, lockAncestors(resource), `${resource}:`, `${resource};`, `${resource}.`, `${resource}/`,
+      );
       return rows.map(toLease);
     },
     async listLeasesOfHolder(project, holder) {

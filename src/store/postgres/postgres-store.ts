@@ -106,9 +106,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const queues = new Map<string, Job[]>();
   const busy = new Set<Promise<unknown>>();
   const lockKeys = new Map<string, string>();
-  // Projects whose row a committed call created: no project is ever deleted, so
-  // their `ensureProject` (one statement per call) can be skipped.
-  const knownProjects = new Set<string>();
   let closed = false;
 
   const lockKeyOf = (project: string): string => {
@@ -159,9 +156,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       for (const job of batch) job.reject(failure);
       return;
     }
-    const base = repositoryOver(client);
-    const known = knownProjects.has(project);
-    const repo: Repository = known ? { ...base, ensureProject: () => Promise.resolve() } : base;
+    const repo = repositoryOver(client);
     const outcomes: Outcome[] = [];
     try {
       if (single) {
@@ -185,11 +180,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const failure = translatePgError(error);
       for (const job of batch) job.reject(failure);
       return;
-    }
-    // Every successful call ran ensureProject (or replayed a call that had).
-    if (!known && outcomes.some((o) => o.ok)) {
-      if (knownProjects.size > 100_000) knownProjects.clear();
-      knownProjects.add(project);
     }
     batch.forEach((job, i) => {
       const outcome = outcomes[i];

@@ -7,6 +7,7 @@
 import { CoordinationError } from '../../core/errors.js';
 import type { BatonEvent, NewEvent } from '../../core/events/event.js';
 import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
+import { lockNamesRelated } from '../../core/leases/lock-name.js';
 import type { Member, MemberKind } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
@@ -200,6 +201,12 @@ export class RedisRepository implements Repository {
     });
     const overlay = [...s.leases].filter(([, e]) => kinds.includes(e.kind)).map(([id, e]): [string, Lease | null] => [id, e.lease]);
     return merge(base, overlay).sort((a, b) => a.token - b.token);
+  }
+
+  /** The generic path reads the kind's hash; the acquire hot path already looks related names up by prefix. */
+  async listLeasesOn(project: string, kind: LeaseKind, resource: string): Promise<Lease[]> {
+    const leases = await this.listLeases(project, kind);
+    return kind === 'files' ? leases : leases.filter((l) => lockNamesRelated(l.resource, resource));
   }
 
   async listLeasesOfHolder(project: string, holder: string): Promise<Lease[]> {

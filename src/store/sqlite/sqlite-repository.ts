@@ -6,6 +6,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
+import { lockAncestors } from '../../core/leases/lock-name.js';
 import type { Member } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
@@ -212,6 +213,17 @@ function createSyncRepository(db: Database): SyncRepository {
     listLeases(project, kind) {
       const rows = kind ? all('SELECT * FROM leases WHERE project = ? AND kind = ? ORDER BY token', project, kind) : all('SELECT * FROM leases WHERE project = ? ORDER BY token', project);
       return rows.map(toLease);
+    },
+    listLeasesOn(project, kind, resource) {
+      if (kind === 'files') return all('SELECT * FROM leases WHERE project = ? AND kind = ?', project, kind).map(toLease);
+      // Descendants are the names starting with `resource:` or `resource.`: ':' < ';' and '.' < '/' bound those ranges.
+      const ancestors = lockAncestors(resource);
+      const marks = ancestors.map(() => '?').join(',');
+      return all(
+        `SELECT * FROM leases WHERE project = ? AND kind = ? AND (resource = ?${ancestors.length > 0 ? ` OR resource IN (${marks})` : ''}
+           OR (resource > ? AND resource < ?) OR (resource > ? AND resource < ?))`,
+        project, kind, resource, ...ancestors, `${resource}:`, `${resource};`, `${resource}.`, `${resource}/`,
+      ).map(toLease);
     },
     listLeasesOfHolder(project, holder) {
       return all('SELECT * FROM leases WHERE project = ? AND holder = ? ORDER BY token', project, holder).map(toLease);

@@ -43,6 +43,12 @@ export interface Repository {
   /** One lease by id (see core leaseId), expired or not. */
   getLease(project: string, id: string): Promise<Lease | null>;
   listLeases(project: string, kind: LeaseKind | undefined): Promise<Lease[]>;
+  /**
+   * The leases of `kind` that can conflict with `resource` (expired included): for locks and
+   * slots the same name, its ancestors and its descendants (see core lockNamesRelated); for files,
+   * every reservation. A superset is allowed; the caller decides with core rules.
+   */
+  listLeasesOn(project: string, kind: LeaseKind, resource: string): Promise<Lease[]>;
   listLeasesOfHolder(project: string, holder: string): Promise<Lease[]>;
   insertLease(lease: Lease): Promise<void>;
   updateLeaseExpiry(project: string, id: string, expiresAt: number, ttlMs: number): Promise<void>;

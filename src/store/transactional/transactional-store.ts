@@ -15,19 +15,30 @@ import { createUnit, type Unit } from './operations/unit.js';
 import type { TransactionEngine } from './repository.js';
 
 export function createTransactionalStore(engine: TransactionEngine): Store {
+  // Projects whose row a committed step created: projects are never deleted, so
+  // later steps skip ensureProject (one statement each).
+  const knownProjects = new Set<string>();
+
   /** One atomic step: replays a recorded answer for a repeated request id. */
-  const mutate = <T>(ctx: MutationContext, work: (u: Unit) => Promise<T>): Promise<Written<T>> =>
-    engine.transaction(ctx.project, async (tx) => {
+  const mutate = async <T>(ctx: MutationContext, work: (u: Unit) => Promise<T>): Promise<Written<T>> => {
+    const known = knownProjects.has(ctx.project);
+    const written = await engine.transaction(ctx.project, async (tx) => {
       if (ctx.requestId !== undefined) {
         const seen = await tx.getRequest(ctx.project, ctx.requestId);
         if (seen) return { result: seen.result as T, events: [] };
       }
-      await tx.ensureProject(ctx.project, ctx.now);
+      if (!known) await tx.ensureProject(ctx.project, ctx.now);
       const unit = createUnit(tx, ctx.project, ctx.now);
       const result = await work(unit);
       if (ctx.requestId !== undefined) await tx.putRequest(ctx.project, ctx.requestId, result, ctx.now);
       return { result, events: unit.events };
     });
+    if (!known) {
+      if (knownProjects.size > 100_000) knownProjects.clear();
+      knownProjects.add(ctx.project);
+    }
+    return written;
+  };
 
   const sweepProject = (project: string, now: number, policy: SweepPolicy) =>
     engine.transaction(project, async (tx) => {

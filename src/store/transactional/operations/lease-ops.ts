@@ -20,19 +20,12 @@ const leaseData = (l: Lease) => ({
 });
 
 /**
- * Removes lapsed leases and waiters of `kind`, then hands freed leases to queued
- * waiters in FIFO order. Returns what is live afterwards.
+ * Removes lapsed waiters and leases of `kind`, then hands freed leases to queued
+ * waiters in FIFO order. Returns what is live afterwards. Given `resource` and no
+ * queued waiters, only the leases that can conflict with it are read (the sweep
+ * expires the rest), so an acquire does not scan every held lock.
  */
-export async function settle(u: Unit, kind: LeaseKind): Promise<{ live: Lease[]; waiters: Waiter[] }> {
-  const live: Lease[] = [];
-  for (const lease of await u.tx.listLeases(u.project, kind)) {
-    if (isLive(lease, u.now)) {
-      live.push(lease);
-      continue;
-    }
-    await u.tx.deleteLease(u.project, lease.id);
-    await u.emit(event('lease.expired', null, lease.resource, leaseData(lease)));
-  }
+export async function settle(u: Unit, kind: LeaseKind, resource?: string): Promise<{ live: Lease[]; waiters: Waiter[] }> {
   const waiters: Waiter[] = [];
   for (const waiter of await u.tx.listWaiters(u.project, kind)) {
     if (waiter.deadline > u.now) {
@@ -41,6 +34,16 @@ export async function settle(u: Unit, kind: LeaseKind): Promise<{ live: Lease[];
     }
     await u.tx.deleteWaiter(u.project, waiter.ticket);
     await u.emit(event('lease.wait_ended', waiter.request.holder, waiter.request.resource, { kind, resource: waiter.request.resource, holder: waiter.request.holder, ticket: waiter.ticket }));
+  }
+  const candidates = resource !== undefined && waiters.length === 0 ? await u.tx.listLeasesOn(u.project, kind, resource) : await u.tx.listLeases(u.project, kind);
+  const live: Lease[] = [];
+  for (const lease of candidates) {
+    if (isLive(lease, u.now)) {
+      live.push(lease);
+      continue;
+    }
+    await u.tx.deleteLease(u.project, lease.id);
+    await u.emit(event('lease.expired', null, lease.resource, leaseData(lease)));
   }
   if (waiters.length === 0) return { live, waiters };
   const granted = new Set<number>();
@@ -82,7 +85,7 @@ async function holderStatuses(u: Unit, leases: Lease[], thresholds: StatusThresh
 
 export async function acquire(u: Unit, input: AcquireInput): Promise<AcquireResult> {
   const { request } = input;
-  const { live, waiters } = await settle(u, request.kind);
+  const { live, waiters } = await settle(u, request.kind, request.resource);
   const ahead = waiters.filter((w) => w.request.holder !== request.holder).map((w) => w.request);
   let decision = decideGrant(request, live, ahead, () => 'active', false);
   // Holders' statuses matter only when blocked (to allow force and to name them): look them up then.
