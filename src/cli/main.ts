@@ -68,7 +68,7 @@ program
   .option('--url <url>', 'server to forward to (default BATON_URL, else the local server)')
   .option('--agent <id>', 'act as this agent (default BATON_AGENT, else CLAUDE_CODE_SESSION_ID)')
   .option('--project <id>', 'project (default BATON_PROJECT, else the server default)')
-  .option('--toolsets <list>', 'comma-separated toolsets to offer (default all the server offers)')
+  .option('--toolsets <list>', 'comma-separated toolsets to offer (default BATON_MCP_TOOLSETS, else all the server offers)')
   .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
   .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {
     await runMcpCommand(opts);

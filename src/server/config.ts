@@ -73,6 +73,15 @@ function readConfigFile(dataDir: string): z.output<typeof fileSchema> {
   return parsed.data;
 }
 
+/** BATON_TOOLSETS=locks,tasks: the MCP toolsets this server offers. */
+function envToolsets(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const names = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const unknown = names.filter((t) => !(TOOLSETS as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new Error(`BATON_TOOLSETS: unknown toolset '${unknown.join(',')}'; known: ${TOOLSETS.join(', ')}.`);
+  return names;
+}
+
 export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
   const env = process.env;
   const dataDir = overrides.dataDir ?? defaultDataDir();
@@ -105,7 +114,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
     dataDir,
     allowedHosts: file.allowed_hosts ?? [],
     tokens: envTokens ?? file.tokens ?? [],
-    toolsets: file.toolsets,
+    toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,
   };

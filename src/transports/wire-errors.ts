@@ -45,3 +45,34 @@ export function wireError(error: CoordinationError): WireError {
     },
   };
 }
+
+/**
+ * JSON-RPC error codes for the few MCP requests that fail as protocol errors
+ * (resources/read, prompts/get). Tool calls never do: their failures are tool
+ * results with isError (see transports/mcp/tools.ts), carrying the catalog code.
+ */
+export const JSONRPC_CODE: Record<ErrorCode, number> = {
+  INVALID_INPUT: -32602,
+  AGENT_REQUIRED: -32602,
+  NOT_FOUND: -32002,
+  LEASE_HELD: -32000,
+  LEASE_LOST: -32000,
+  NOT_HOLDER: -32000,
+  TASK_CYCLE: -32602,
+  TASK_STATE: -32000,
+  VERSION_CONFLICT: -32000,
+  LIMIT_EXCEEDED: -32602,
+  ALREADY_EXISTS: -32000,
+  EVENTS_GAP: -32000,
+  REQUEST_IN_PROGRESS: -32000,
+  FORBIDDEN: -32000,
+  UNAUTHORIZED: -32000,
+  STORE_UNAVAILABLE: -32603,
+  INTERNAL: -32603,
+};
+
+/** A JSON-RPC error object for a CoordinationError: the message with what to do, and the typed body as data. */
+export function jsonRpcError(error: CoordinationError): { code: number; message: string; data: WireError['error'] } {
+  const body = wireError(error).error;
+  return { code: JSONRPC_CODE[error.code], message: `${error.code}: ${error.message} ${body.hint}`, data: body };
+}

@@ -78,7 +78,7 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<void> {
   const base = explicit ?? (await localServerUrl(options.dataDir ?? defaultDataDir()));
   const agentId = options.agent ?? env['BATON_AGENT'] ?? env['CLAUDE_CODE_SESSION_ID'];
   await runStdioProxy({
-    endpoint: mcpEndpoint(base, options.toolsets ?? env['BATON_TOOLSETS']),
+    endpoint: mcpEndpoint(base, options.toolsets ?? env['BATON_MCP_TOOLSETS']),
     agentId: agentId === '' ? undefined : agentId,
     project: options.project ?? env['BATON_PROJECT'],
     token: env['BATON_TOKEN'],

@@ -12,8 +12,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller } from '../../hub/context.js';
+
+/** Runs one plain tools/call without the SDK's dispatch (see BatonMcpServer.callTool). */
+export type DirectToolCall = (name: string, args: Record<string, unknown> | undefined, caller: Caller) => Promise<CallToolResult>;
 
 /** One POST: its HTTP response and the requests it still owes an answer to. */
 interface Exchange {
@@ -30,6 +33,20 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-
 
 const isRequest = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { method: string; id: RequestId }> => 'method' in m && 'id' in m;
 const isResponse = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { id: RequestId }> => !('method' in m) && 'id' in m;
+interface PlainToolCall {
+  id: RequestId;
+  params: { name: string; arguments?: Record<string, unknown> };
+}
+
+/** tools/call with a name and object arguments, and no _meta (no progress token, no task): nothing the SDK must mediate. */
+function isPlainToolCall(m: JSONRPCMessage): m is JSONRPCMessage & PlainToolCall {
+  if (!('method' in m) || m.method !== 'tools/call' || !('id' in m)) return false;
+  const params = m.params;
+  if (!params || typeof params['name'] !== 'string' || '_meta' in params || 'task' in params) return false;
+  const args = params['arguments'];
+  return args === undefined || (typeof args === 'object' && args !== null && !Array.isArray(args));
+}
+
 const sseEvent = (m: JSONRPCMessage): string => `event: message\ndata: ${JSON.stringify(m)}\n\n`;
 
 export class HttpSessionTransport implements Transport {
@@ -39,6 +56,10 @@ export class HttpSessionTransport implements Transport {
   onmessage?: Transport['onmessage'];
   /** When the session last saw a request (epoch ms), for idle expiry. */
   lastSeen = Date.now();
+  /** The Authorization header that opened the session: another token may not use it. */
+  owner: string | undefined;
+  /** Answers plain tool calls on the hot path; everything else goes through the SDK. */
+  direct: DirectToolCall | undefined;
   private readonly pending = new Map<RequestId, Exchange>();
   private standalone: ServerResponse | undefined;
   private closed = false;
@@ -63,6 +84,11 @@ export class HttpSessionTransport implements Transport {
   /** Delivers one POST's messages; requests are answered on `res` (JSON, or SSE when `sse`). */
   post(messages: JSONRPCMessage[], res: ServerResponse, sse: boolean, caller: Caller, headers: Record<string, string | string[] | undefined>): void {
     this.lastSeen = Date.now();
+    const only = messages.length === 1 ? messages[0] : undefined;
+    if (!sse && only && this.direct && isPlainToolCall(only)) {
+      this.answerDirectly(this.direct, only, res, caller);
+      return;
+    }
     const requests = messages.filter(isRequest);
     const extra = { requestInfo: { headers } };
     if (requests.length === 0) {
@@ -132,6 +158,18 @@ export class HttpSessionTransport implements Transport {
     this.standalone?.end();
     this.onclose?.();
     return Promise.resolve();
+  }
+
+  private answerDirectly(direct: DirectToolCall, call: PlainToolCall, res: ServerResponse, caller: Caller): void {
+    const headers = { 'content-type': 'application/json', 'mcp-session-id': this.sessionId };
+    direct(call.params.name, call.params.arguments, caller).then(
+      (result) => res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result })),
+      (error: unknown) => {
+        const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
+        const body = { code: Number.isSafeInteger(code) ? code : -32603, message: typeof message === 'string' ? message : 'Internal error', ...(data === undefined ? {} : { data }) };
+        res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: body }));
+      },
+    );
   }
 
   /** Marks a request answered (or abandoned) and ends its HTTP response once nothing is owed. */

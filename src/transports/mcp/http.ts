@@ -63,9 +63,11 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     if (sessions.size >= maxSessions) throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions; close some (DELETE /mcp).`, { limit: maxSessions });
     const transport = new HttpSessionTransport(randomUUID());
     const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    transport.direct = server.callTool;
+    transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
     transport.onclose = () => sessions.delete(transport.sessionId);
-    void server.connect(transport);
+    void server.mcp.connect(transport);
     return transport;
   }
 
@@ -92,13 +94,24 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     }
     const session = sessions.get(id);
     if (!session) void rpcError(reply, 404, -32001, 'Session not found: initialize a new session.');
+    else if (session.owner !== request.headers.authorization) throw new CoordinationError('FORBIDDEN', 'This MCP session was opened with another token.');
     return session;
   }
 
+  /** Refusals before the MCP layer (security, body, session) answer as JSON-RPC errors carrying the typed body. */
   const errorHandler = (error: FastifyError | CoordinationError, _request: FastifyRequest, reply: FastifyReply): void => {
-    const e = error instanceof CoordinationError ? error : error.statusCode && error.statusCode < 500 ? new CoordinationError('INVALID_INPUT', error.message) : toCoordinationError(error);
+    const status = error instanceof CoordinationError ? HTTP_STATUS[error.code] : (error.statusCode ?? 500);
+    const e =
+      error instanceof CoordinationError
+        ? error
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? new CoordinationError('LIMIT_EXCEEDED', 'The request body is too large.', { limit: 'bodyLimit' })
+          : status < 500
+            ? new CoordinationError('INVALID_INPUT', `The request is malformed: ${error.message}.`, { field: 'body' })
+            : toCoordinationError(error);
     if (e.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
-    void rpcError(reply, error instanceof CoordinationError ? HTTP_STATUS[e.code] : (error.statusCode ?? 500), e.code !== 'INVALID_INPUT' ? -32000 : e.details?.['field'] === 'body' ? -32700 : -32600, e.message, wireError(e).error);
+    const code = e.code !== 'INVALID_INPUT' ? -32000 : e.details?.['field'] === 'body' ? -32700 : -32600;
+    void rpcError(reply, status, code, e.message, wireError(e).error);
   };
 
   app.post('/mcp', { errorHandler }, (request, reply) => {

@@ -6,11 +6,13 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  type CallToolResult,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -24,7 +26,7 @@ import { toolError, toolResult, toolsFor } from './tools.js';
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** What one connection knows about who it is, once register_agent has answered. */
-export interface McpConnection {
+interface McpConnection {
   agentId: string | undefined;
   project: string | undefined;
 }
@@ -39,13 +41,29 @@ export interface BuildMcpServerOptions {
   callerOf?: ((extra: RequestExtra) => Caller) | undefined;
 }
 
-export const INSTRUCTIONS =
+const INSTRUCTIONS =
   'Baton coordinates agents working on one project. Start with register_agent, read coordinator_status, take locks or reserve files before changing shared things, and sign_off when done. Blocking calls answer timed_out: true after the wait bound: call them again.';
 
-export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): McpServer {
+/** One connection's MCP server, and its tool call for transports that answer plain calls themselves. */
+export interface BatonMcpServer {
+  readonly mcp: McpServer;
+  /**
+   * Runs one tools/call for `caller` (as the transport knows it; this connection's
+   * identity fills the gaps) and answers the tool result. Throws McpError for a
+   * tool this connection does not offer. The SDK's tools/call handler is this; a
+   * transport may call it directly for a call that cannot block and asked for no
+   * progress, saving the SDK's dispatch on the hot path.
+   */
+  readonly callTool: (name: string, args: Record<string, unknown> | undefined, caller: Caller) => Promise<CallToolResult>;
+}
+
+// One validator for every connection: each would otherwise build its own Ajv instance.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonMcpServer {
   const mcp = new McpServer(
     { name: 'baton', version: options.version },
-    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
   );
   const server = mcp.server;
   const connection: McpConnection = { agentId: undefined, project: options.project };
@@ -53,32 +71,17 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): McpSer
   const definitions = [...tools.values()].map((t) => t.definition);
 
   /** Identity order (DESIGN §6): explicit argument (the hub applies it), token, header, this connection. */
-  const callerOf = (extra: RequestExtra): Caller => {
-    const base = options.callerOf?.(extra) ?? {};
-    return { ...base, agentId: base.agentId ?? connection.agentId, project: base.project ?? connection.project, signal: extra.signal };
-  };
+  const withConnection = (caller: Caller): Caller => ({ ...caller, agentId: caller.agentId ?? connection.agentId, project: caller.project ?? connection.project });
+  const callerOf = (extra: RequestExtra): Caller => withConnection({ ...options.callerOf?.(extra), signal: extra.signal });
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args } = request.params;
-    const tool = tools.get(name);
-    if (!tool) {
+  async function callTool(name: string, args: Record<string, unknown> | undefined, caller: Caller): Promise<CallToolResult> {
+    if (!tools.has(name)) {
       const command = hub.commands.find((c) => c.name === name);
       const why = command ? `it belongs to toolset '${command.toolset}', which this connection does not enable` : 'no such tool';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);
     }
-    const progressToken = extra._meta?.progressToken;
-    const caller: Caller = {
-      ...callerOf(extra),
-      onProgress:
-        progressToken === undefined
-          ? undefined
-          : (elapsedMs, message) => {
-              void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: elapsedMs, message } }).catch(() => undefined);
-            },
-    };
     try {
-      const output = await hub.execute(name, args ?? {}, caller);
+      const output = await hub.execute(name, args ?? {}, withConnection(caller));
       if (name === 'register_agent' && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
@@ -87,10 +90,22 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): McpSer
     } catch (error) {
       return toolError(toCoordinationError(error));
     }
+  }
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    const onProgress: Caller['onProgress'] =
+      progressToken === undefined
+        ? undefined
+        : (elapsedMs, message) => {
+            void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: elapsedMs, message } }).catch(() => undefined);
+          };
+    return callTool(request.params.name, request.params.arguments, { ...options.callerOf?.(extra), signal: extra.signal, onProgress });
   });
 
   const disposeResources = registerResources(mcp, hub, { callerOf, connection });
   registerPrompts(mcp, new Set(tools.keys()));
   server.onclose = disposeResources;
-  return mcp;
+  return { mcp, callTool };
 }

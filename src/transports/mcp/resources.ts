@@ -5,12 +5,21 @@
  * domain events are sent as logging notifications once the client sets one.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  McpError,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type LoggingLevel,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { eventView } from '../../hub/views.js';
-import type { McpConnection, RequestExtra } from './mcp-server.js';
+import { jsonRpcError, toCoordinationError } from '../wire-errors.js';
 
 interface ResourceSpec {
   uri: string;
@@ -19,7 +28,7 @@ interface ResourceSpec {
   command: string;
 }
 
-export const RESOURCES: readonly ResourceSpec[] = [
+const RESOURCES: readonly ResourceSpec[] = [
   { uri: 'baton://status', name: 'status', description: 'The project at a glance (coordinator_status).', command: 'coordinator_status' },
   { uri: 'baton://agents', name: 'agents', description: 'Agents with status and activity (list_agents).', command: 'list_agents' },
   { uri: 'baton://locks', name: 'locks', description: 'Held locks and waiters (list_locks).', command: 'list_locks' },
@@ -52,8 +61,10 @@ const levelOf = (e: BatonEvent): LoggingLevel => (WARNING_EVENTS.has(e.type) ? '
 const NOTIFY_DELAY_MS = 25;
 
 export interface ResourceContext {
-  callerOf: (extra: RequestExtra) => Caller;
-  connection: McpConnection;
+  /** The caller of one request, the connection's identity included. */
+  callerOf: (extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => Caller;
+  /** The connection, whose project (which may change on register_agent) scopes notifications. */
+  connection: { readonly project: string | undefined };
 }
 
 /** Registers the resources, subscriptions and logging; returns the function that stops them. */
@@ -61,7 +72,10 @@ export function registerResources(mcp: McpServer, hub: Hub, context: ResourceCon
   const server = mcp.server;
   for (const spec of RESOURCES) {
     mcp.registerResource(spec.name, spec.uri, { description: spec.description, mimeType: 'application/json' }, async (uri, extra) => {
-      const output = await hub.execute(spec.command, {}, context.callerOf(extra));
+      const output = await hub.execute(spec.command, {}, context.callerOf(extra)).catch((error: unknown) => {
+        const { code, message, data } = jsonRpcError(toCoordinationError(error));
+        throw new McpError(code, message, data);
+      });
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(output) }] };
     });
   }

@@ -39,11 +39,12 @@ export async function runStdioProxy(options: StdioProxyOptions): Promise<void> {
   function connect(): StreamableHTTPClientTransport {
     const transport = new StreamableHTTPClientTransport(options.endpoint, { requestInit: { headers } });
     transport.onmessage = (message) => {
-      if ('id' in message && message.id === REINIT_ID) return;
-      if ('result' in message && initialize && 'id' in initialize && message.id === initialize.id) {
+      const answersInitialize = 'result' in message && (message.id === REINIT_ID || (initialize && 'id' in initialize && message.id === initialize.id));
+      if (answersInitialize) {
         const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
         if (typeof version === 'string') transport.setProtocolVersion(version);
       }
+      if ('id' in message && message.id === REINIT_ID) return;
       void stdio.send(message);
     };
     transport.onerror = (error) => {
@@ -84,10 +85,9 @@ export async function runStdioProxy(options: StdioProxyOptions): Promise<void> {
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      options.log(`mcp: could not reach ${options.endpoint.origin}: ${reason}`);
-      if (isRequest(message)) {
-        await stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `The Baton server at ${options.endpoint.origin} did not answer: ${reason}. Is it running? (baton status)` } });
-      }
+      const what = error instanceof StreamableHTTPError ? `refused the message: ${reason}` : `did not answer: ${reason}. Is it running? (baton status)`;
+      options.log(`mcp: the server at ${options.endpoint.origin} ${what}`);
+      if (isRequest(message)) await stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `The Baton server at ${options.endpoint.origin} ${what}` } });
     }
   }
 

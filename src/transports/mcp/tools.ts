@@ -47,9 +47,13 @@ export function toolsFor(commands: readonly Command[], toolsets: readonly string
 function headline(name: string, output: CommandOutput): string {
   if (typeof output['message'] === 'string') return output['message'];
   if (output['timed_out'] === true) return `${name}: the wait ended without a result (timed_out); call again to keep waiting.`;
-  const lists = Object.entries(output).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
-  if (lists.length > 0 && lists.length === Object.keys(output).length) return `${name}: ${lists.map(([k, v]) => `${v.length} ${k}`).join(', ')}.`;
-  return `${name}: ok.`;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(output)) {
+    if (Array.isArray(value)) parts.push(`${value.length} ${key}`);
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}=${String(value).slice(0, 80)}`);
+    if (parts.length === 5) break;
+  }
+  return `${name}: ${parts.length > 0 ? parts.join(', ') : 'ok'}.`;
 }
 
 export function toolResult(name: string, output: CommandOutput): CallToolResult {

@@ -1,0 +1,89 @@
+/**
+ * @module MCP test support: a Baton server in this process (so tests can shorten
+ * its waits and progress interval), real SDK clients over Streamable HTTP and over
+ * the built `baton mcp` stdio proxy, and helpers that read a tool's answer.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { HubConfig } from '../../src/hub/config.js';
+import { loadServerConfig, type ServerConfig } from '../../src/server/config.js';
+import { startServer, type RunningServer } from '../../src/server/main.js';
+import { assertBuilt, childEnv, CLI, tempDir } from '../support/server.js';
+
+const silent = { info: () => undefined, error: () => undefined };
+
+/** A server on a fresh data directory, in this process, with hub settings overridden. */
+export async function startInProcess(hub: Partial<HubConfig> = {}, more: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const config = loadServerConfig({ dataDir: tempDir(), port: 0, host: '127.0.0.1' });
+  return startServer({ ...config, ...more, store: { kind: 'sqlite', url: undefined, namespace: undefined }, hub: { ...config.hub, ...hub } }, silent);
+}
+
+export interface HttpClientOptions {
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** An SDK client connected to `url`/mcp over Streamable HTTP. */
+export async function httpClient(url: string, options: HttpClientOptions = {}): Promise<Client> {
+  const endpoint = new URL('/mcp', url);
+  for (const [k, v] of Object.entries(options.query ?? {})) endpoint.searchParams.set(k, v);
+  const client = new Client({ name: 'baton-e2e', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: options.headers ?? {} } }));
+  return client;
+}
+
+export interface StdioClient {
+  client: Client;
+  /** What the proxy wrote to stderr so far. */
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** An SDK client that launches the built `baton mcp` with this environment (BATON_* of this process dropped). */
+export async function stdioClient(env: Record<string, string>, args: string[] = []): Promise<StdioClient> {
+  assertBuilt();
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], env: childEnv(env) as Record<string, string>, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = new Client({ name: 'baton-e2e-stdio', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
+
+/** The structured answer of a tool call that must succeed. */
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
+  return result.structuredContent ?? {};
+}
+
+export interface ToolErrorBody {
+  code: string;
+  message: string;
+  hint: string;
+  details?: Record<string, unknown>;
+  /** The text block a model reads. */
+  text: string;
+}
+
+/** The error of a tool call that must fail as a tool error (isError), never a protocol error. */
+export async function callError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolErrorBody> {
+  const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+  if (!result.isError) throw new Error(`${name} succeeded: ${JSON.stringify(result.structuredContent)}`);
+  const body = (result.structuredContent as { error: Omit<ToolErrorBody, 'text'> }).error;
+  const first = result.content[0];
+  return { ...body, text: first?.type === 'text' ? first.text : '' };
+}
+
+/** Polls `check` until it holds (for effects another client causes). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
