@@ -21,23 +21,28 @@ export async function acquireWithWait(ctx: HubContext, call: Call, request: Leas
   }
   const deadline = Date.now() + boundedWait;
   const granted = ctx.watch(call.project, (e) => e.type === 'lease.acquired' && e.data.holder === request.holder && e.data.kind === request.kind && e.data.resource === request.resource);
+  const held = async () => (await ctx.store.listLeases(call.project, ctx.now(), request.kind)).find((l) => l.resource === request.resource && l.holder === request.holder);
+  // The steps after the first belong to this wait, not to the caller's request_id (which would replay the first answer).
+  const own = () => ctx.mutation({ ...call, requestId: undefined });
   try {
-    const first = ctx.publish(
-      await ctx.store.acquireLease(ctx.mutation(call), { request, force, thresholds: ctx.config.thresholds, queueUntil: ctx.now() + boundedWait + 1_000 }),
-    );
+    const written = await ctx.store.acquireLease(ctx.mutation(call), { request, force, thresholds: ctx.config.thresholds, queueUntil: ctx.now() + boundedWait + 1_000 });
+    const first = ctx.publish(written);
     if (first.ok || first.ticket === null) return { result: first, timedOut: false };
     const ticket = first.ticket;
+    // A replayed request_id (no new events) may have been handed the lease already, before this watch began.
+    const already = written.events.length === 0 ? await held() : undefined;
+    if (already) return { result: { ok: true, lease: already, renewed: false, broken: [] }, timedOut: false };
     const handoff = await granted.next(deadline, call);
     // A handoff that lands as the caller cancels goes through endWait below, which gives the lease back.
     if (handoff && !call.signal?.aborted) {
-      const lease = (await ctx.store.listLeases(call.project, ctx.now(), request.kind)).find((l) => l.resource === request.resource && l.holder === request.holder);
+      const lease = await held();
       if (lease) return { result: { ok: true, lease, renewed: false, broken: [] }, timedOut: false };
     }
-    const ended = ctx.publish(await ctx.store.endWait(ctx.mutation(call), { ticket, kind: request.kind, resource: request.resource, holder: request.holder }));
+    const ended = ctx.publish(await ctx.store.endWait(own(), { ticket, kind: request.kind, resource: request.resource, holder: request.holder }));
     if (ended.granted) {
       if (!call.signal?.aborted) return { result: { ok: true, lease: ended.granted, renewed: false, broken: [] }, timedOut: false };
       // The caller is gone and cannot know it holds the lease: give it back.
-      ctx.publish(await ctx.store.releaseLease(ctx.mutation({ ...call, requestId: undefined }), { kind: request.kind, resource: request.resource, holder: request.holder }));
+      ctx.publish(await ctx.store.releaseLease(own(), { kind: request.kind, resource: request.resource, holder: request.holder }));
     }
     return { result: first, timedOut: true };
   } finally {

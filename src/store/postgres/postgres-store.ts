@@ -20,7 +20,7 @@ import { advisoryKey, checkSchema, clientConfig, DEFAULT_SCHEMA } from './connec
 import { migrate } from './migrate.js';
 import { createPostgresRepository } from './postgres-repository.js';
 import { isConnectionLost, translatePgError } from './postgres-errors.js';
-import { startServerClock, type ServerClock } from './server-clock.js';
+import { startServerClock, type ServerClock } from '../server-clock.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -96,7 +96,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     } finally {
       client.release();
     }
-    if (!options.clock) serverClock = await startServerClock(pool, options.clockSyncMs);
+    if (!options.clock) serverClock = await startServerClock(async () => Number((await pool.query<{ now: string }>('SELECT extract(epoch from clock_timestamp()) * 1000 AS now')).rows[0]?.now), options.clockSyncMs);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw translatePgError(error);

@@ -2,12 +2,11 @@
  * @module Redis connections for the store and the event bus: connecting fails
  * fast with a clear STORE_UNAVAILABLE (no retry loop before the first success),
  * later drops reconnect in the background; ioredis failures become
- * CoordinationErrors; and a Clock that follows the Redis server's TIME, so every
+ * CoordinationErrors; and the Redis server's TIME, which the store's clock follows so every
  * coordinator process decides expiry by one clock (DESIGN §8).
  */
 import { Redis } from 'ioredis';
 import { CoordinationError, isCoordinationError } from '../../core/errors.js';
-import type { Clock } from '../../core/ports.js';
 
 export interface ConnectOptions {
   /** How long the first connection may take, in ms. */
@@ -71,35 +70,8 @@ export function translateRedisError(error: unknown): CoordinationError {
   return new CoordinationError('INTERNAL', 'The Redis store failed.', undefined, { cause: error });
 }
 
-export interface ServerClock extends Clock {
-  stop(): void;
-}
-
-/**
- * A clock at the Redis server's TIME: the offset is measured at start and every
- * `intervalMs` (halving the round trip), and the clock never goes backwards.
- */
-export async function startServerClock(client: Redis, intervalMs = 5_000): Promise<ServerClock> {
-  let offset = 0;
-  let last = 0;
-  const measure = async (): Promise<void> => {
-    const before = Date.now();
-    const [seconds, micros] = await client.time();
-    const after = Date.now();
-    offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + after) / 2;
-  };
-  await measure();
-  const timer = setInterval(() => {
-    measure().catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return {
-    now() {
-      last = Math.max(last, Math.round(Date.now() + offset));
-      return last;
-    },
-    stop() {
-      clearInterval(timer);
-    },
-  };
+/** Redis server time (TIME) in epoch ms. */
+export async function redisTimeMs(client: Redis): Promise<number> {
+  const [seconds, micros] = await client.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }

@@ -15,7 +15,8 @@ import type { Clock } from '../../core/ports.js';
 import type { Store } from '../store.js';
 import type { Repository, TransactionEngine } from '../transactional/repository.js';
 import { createTransactionalStore } from '../transactional/transactional-store.js';
-import { connectRedis, startServerClock, translateRedisError, type ServerClock } from './connection.js';
+import { startServerClock, type ServerClock } from '../server-clock.js';
+import { connectRedis, redisTimeMs, translateRedisError } from './connection.js';
 import { withFastPaths } from './fast-paths.js';
 import { createKeys } from './keys.js';
 import { ProjectBusy, type RedisContext } from './project-step.js';
@@ -134,7 +135,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stor
   let serverClock: ServerClock | undefined;
   try {
     const ctx: RedisContext = { client, scripts: defineScripts(client), keys: createKeys(options.prefix ?? 'baton') };
-    serverClock = options.clock ? undefined : await startServerClock(client);
+    serverClock = options.clock ? undefined : await startServerClock(() => redisTimeMs(client));
     const clock = options.clock ?? serverClock;
     if (!clock) throw new Error('unreachable: no clock');
     const engine = createRedisEngine(ctx, clock, options, async () => {
