@@ -43,7 +43,7 @@ const RETRY_MS = 500;
 
 /** One project's delivery: everything up to `delivered` went out, in order. */
 class ProjectFeed {
-  private delivered: number | null = null;
+  private delivered: number;
   private target = 0;
   private readonly pending = new Map<number, BatonEvent>();
   private pumping = false;
@@ -54,8 +54,10 @@ class ProjectFeed {
   private readonly deliver: (e: BatonEvent) => void;
   private readonly onError: (error: unknown) => void;
 
-  constructor(project: string, store: Store, deliver: (e: BatonEvent) => void, onError: (error: unknown) => void) {
+  /** `delivered`: the log position this process starts from (the head at start-up, 0 for a project born later). */
+  constructor(project: string, delivered: number, store: Store, deliver: (e: BatonEvent) => void, onError: (error: unknown) => void) {
     this.project = project;
+    this.delivered = delivered;
     this.store = store;
     this.deliver = deliver;
     this.onError = onError;
@@ -63,7 +65,6 @@ class ProjectFeed {
 
   local(events: readonly BatonEvent[]): void {
     for (const e of events) {
-      this.delivered ??= e.id - 1;
       if (e.id <= this.delivered) continue;
       this.pending.set(e.id, e);
       this.target = Math.max(this.target, e.id);
@@ -71,15 +72,13 @@ class ProjectFeed {
     void this.pump();
   }
 
-  remote(first: number, last: number): void {
-    this.delivered ??= first - 1;
+  remote(last: number): void {
     this.target = Math.max(this.target, last);
     void this.pump();
   }
 
   /** After the subscriber reconnects: wake-ups may have been missed, so look at the log's end. */
   async catchUp(): Promise<void> {
-    if (this.delivered === null) return;
     try {
       const page = await this.store.readEvents({ project: this.project, after: this.delivered, limit: 0 });
       this.target = Math.max(this.target, page.lastId);
@@ -98,7 +97,7 @@ class ProjectFeed {
   }
 
   private flushPending(): number {
-    let delivered = this.delivered ?? 0;
+    let delivered = this.delivered;
     for (let e = this.pending.get(delivered + 1); e; e = this.pending.get(delivered + 1)) {
       this.pending.delete(e.id);
       delivered = e.id;
@@ -139,13 +138,13 @@ class ProjectFeed {
           return;
         }
         for (const e of events) {
-          if (e.id !== (this.delivered ?? 0) + 1) continue;
+          if (e.id !== this.delivered + 1) continue;
           this.pending.delete(e.id);
           this.delivered = e.id;
           this.deliver(e);
         }
       }
-      for (const id of this.pending.keys()) if (id <= (this.delivered ?? 0)) this.pending.delete(id);
+      for (const id of this.pending.keys()) if (id <= this.delivered) this.pending.delete(id);
     } finally {
       this.pumping = false;
     }
@@ -158,10 +157,12 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
   const onError = options.onError ?? (() => undefined);
   const local = createMemoryEventBus();
   const feeds = new Map<string, ProjectFeed>();
+  // Where each existing project's log ends at start-up; a project first seen later is new, so it starts at 0.
+  const startAt = new Map<string, number>();
   const feed = (project: string): ProjectFeed => {
     let f = feeds.get(project);
     if (!f) {
-      f = new ProjectFeed(project, options.store, (e) => { local.publish([e]); }, onError);
+      f = new ProjectFeed(project, startAt.get(project) ?? 0, options.store, (e) => { local.publish([e]); }, onError);
       feeds.set(project, f);
     }
     return f;
@@ -179,12 +180,16 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
     if (from !== channel) return;
     try {
       const wakeup = JSON.parse(text) as Wakeup;
-      if (wakeup.o !== origin) feed(wakeup.p).remote(wakeup.f, wakeup.l);
+      if (wakeup.o !== origin) feed(wakeup.p).remote(wakeup.l);
     } catch (error) {
       onError(error);
     }
   });
   await subscriber.subscribe(channel);
+  // Read after subscribing: a wake-up for a later event cannot be missed, and nothing before the head is replayed.
+  for (const project of await options.store.listProjects()) {
+    startAt.set(project, (await options.store.readEvents({ project, after: Number.MAX_SAFE_INTEGER - 1, limit: 0 })).lastId);
+  }
   // ioredis resubscribes after a reconnect; wake-ups sent meanwhile are lost, so catch up from the log.
   subscriber.on('ready', () => {
     for (const f of feeds.values()) void f.catchUp();

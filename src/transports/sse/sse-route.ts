@@ -28,6 +28,8 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // Send the headers now: a quiet stream would otherwise show nothing until its first event.
+    res.flushHeaders();
     const send = (e: BatonEvent): void => {
       if (e.id <= cursor) return;
       cursor = e.id;
