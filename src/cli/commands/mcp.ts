@@ -55,6 +55,9 @@ export async function localServerUrl(dataDir: string): Promise<string> {
     }
   }
   try {
+    // Another proxy may have started the server and released the lock just before we took it.
+    const started = readServerRecord(dataDir);
+    if (started && (await answers(started.url))) return started.url;
     log(`no Baton server answers for ${dataDir}; starting one in the background`);
     const url = await startDaemon({ dataDir });
     log(`started a Baton server at ${url} (stop it with: baton stop)`);
