@@ -3,15 +3,11 @@
  * mapping between rows and domain records. Called only inside the transactions
  * opened by postgres-store.ts, on a connection whose search_path is the store's schema.
  */
-import type { BatonEvent } from '../../core/events/event.js';
-import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
 import { lockAncestors } from '../../core/leases/lock-name.js';
-import type { Member } from '../../core/presence/member.js';
-import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
 import type { Repository, SequenceName } from '../transactional/repository.js';
+import { createRowMappers, num, str, type Row } from '../transactional/rows.js';
 
-type Row = Record<string, unknown>;
 
 /** The part of a pg client the repository uses. */
 export interface Queryable {
@@ -20,94 +16,8 @@ export interface Queryable {
 
 // `json` columns come back parsed by pg; BIGINT comes back as a string.
 const json = (value: unknown): string => JSON.stringify(value);
-const num = (v: unknown): number => Number(v);
-const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string => v as string;
-const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- rows are typed by the caller's record
-const val = <T>(v: unknown): T => v as T;
 
-const toMember = (r: Row): Member => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  name: str(r['name']),
-  kind: r['kind'] as Member['kind'],
-  modules: val(r['modules']),
-  metadata: val(r['metadata']),
-  activity: r['activity'] as Member['activity'],
-  currentFile: optStr(r['current_file']),
-  registeredAt: num(r['registered_at']),
-  lastHeartbeat: num(r['last_heartbeat']),
-  endedAt: optNum(r['ended_at']),
-  endReason: r['end_reason'] as Member['endReason'],
-  service: (r['service'] ?? null) as Member['service'],
-});
-
-const toLease = (r: Row): Lease => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  kind: r['kind'] as LeaseKind,
-  resource: str(r['resource']),
-  paths: val(r['paths']),
-  holder: str(r['holder']),
-  mode: r['mode'] as Lease['mode'],
-  limit: optNum(r['holder_limit']),
-  token: num(r['token']),
-  acquiredAt: num(r['acquired_at']),
-  expiresAt: num(r['expires_at']),
-  ttlMs: num(r['ttl_ms']),
-  reason: optStr(r['reason']),
-});
-
-const toWaiter = (r: Row): Waiter => ({
-  project: str(r['project']),
-  ticket: num(r['ticket']),
-  request: val(r['request']),
-  enqueuedAt: num(r['enqueued_at']),
-  deadline: num(r['deadline']),
-});
-
-const toTask = (r: Row): Task => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  title: str(r['title']),
-  description: str(r['description']),
-  dependencies: val(r['dependencies']),
-  priority: num(r['priority']),
-  labels: val(r['labels']),
-  files: val(r['files']),
-  status: r['status'] as Task['status'],
-  output: r['output'] ?? null,
-  error: optStr(r['error']),
-  progress: optStr(r['progress']),
-  attempts: num(r['attempts']),
-  claim: (r['claim'] ?? null) as Task['claim'],
-  createdAt: num(r['created_at']),
-  updatedAt: num(r['updated_at']),
-  seq: num(r['seq']),
-});
-
-const toState = (r: Row): StateEntry => ({
-  project: str(r['project']),
-  scope: str(r['scope']),
-  key: str(r['key']),
-  value: r['value'],
-  version: num(r['version']),
-  updatedAt: num(r['updated_at']),
-  updatedBy: optStr(r['updated_by']),
-  expiresAt: optNum(r['expires_at']),
-});
-
-const toEvent = (r: Row): BatonEvent =>
-  ({
-    project: str(r['project']),
-    id: num(r['id']),
-    type: str(r['type']),
-    actor: optStr(r['actor']),
-    subject: str(r['subject']),
-    data: r['data'],
-    at: num(r['at']),
-  }) as BatonEvent;
+const { toMember, toLease, toWaiter, toTask, toState, toEvent } = createRowMappers((raw) => raw ?? null);
 
 const SEQUENCE_COLUMN: Record<SequenceName, string> = { token: 'seq_token', ticket: 'seq_ticket', task: 'seq_task' };
 

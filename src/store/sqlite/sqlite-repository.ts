@@ -4,106 +4,17 @@
  * opened by sqlite-store.ts.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { BatonEvent } from '../../core/events/event.js';
-import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
 import { lockAncestors } from '../../core/leases/lock-name.js';
-import type { Member } from '../../core/presence/member.js';
-import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
 import type { Repository, SequenceName } from '../transactional/repository.js';
+import { createRowMappers, num, str, type Row } from '../transactional/rows.js';
 import { toAsync, type SyncRepository } from '../transactional/sync-repository.js';
 
-type Row = Record<string, unknown>;
-
 const json = (value: unknown): string => JSON.stringify(value);
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- rows are typed by the caller's record
-const parse = <T>(text: unknown): T => JSON.parse(text as string) as T;
-const num = (v: unknown): number => Number(v);
-const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string => v as string;
-const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
 
-const toMember = (r: Row): Member => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  name: str(r['name']),
-  kind: r['kind'] as Member['kind'],
-  modules: parse(r['modules']),
-  metadata: parse(r['metadata']),
-  activity: r['activity'] as Member['activity'],
-  currentFile: optStr(r['current_file']),
-  registeredAt: num(r['registered_at']),
-  lastHeartbeat: num(r['last_heartbeat']),
-  endedAt: optNum(r['ended_at']),
-  endReason: r['end_reason'] as Member['endReason'],
-  service: r['service'] === null ? null : parse(r['service']),
-});
-
-const toLease = (r: Row): Lease => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  kind: r['kind'] as LeaseKind,
-  resource: str(r['resource']),
-  paths: parse(r['paths']),
-  holder: str(r['holder']),
-  mode: r['mode'] as Lease['mode'],
-  limit: optNum(r['holder_limit']),
-  token: num(r['token']),
-  acquiredAt: num(r['acquired_at']),
-  expiresAt: num(r['expires_at']),
-  ttlMs: num(r['ttl_ms']),
-  reason: optStr(r['reason']),
-});
-
-const toWaiter = (r: Row): Waiter => ({
-  project: str(r['project']),
-  ticket: num(r['ticket']),
-  request: parse(r['request']),
-  enqueuedAt: num(r['enqueued_at']),
-  deadline: num(r['deadline']),
-});
-
-const toTask = (r: Row): Task => ({
-  project: str(r['project']),
-  id: str(r['id']),
-  title: str(r['title']),
-  description: str(r['description']),
-  dependencies: parse(r['dependencies']),
-  priority: num(r['priority']),
-  labels: parse(r['labels']),
-  files: parse(r['files']),
-  status: r['status'] as Task['status'],
-  output: r['output'] === null ? null : parse(r['output']),
-  error: optStr(r['error']),
-  progress: optStr(r['progress']),
-  attempts: num(r['attempts']),
-  claim: r['claim'] === null ? null : parse(r['claim']),
-  createdAt: num(r['created_at']),
-  updatedAt: num(r['updated_at']),
-  seq: num(r['seq']),
-});
-
-const toState = (r: Row): StateEntry => ({
-  project: str(r['project']),
-  scope: str(r['scope']),
-  key: str(r['key']),
-  value: parse(r['value']),
-  version: num(r['version']),
-  updatedAt: num(r['updated_at']),
-  updatedBy: optStr(r['updated_by']),
-  expiresAt: optNum(r['expires_at']),
-});
-
-const toEvent = (r: Row): BatonEvent =>
-  ({
-    project: str(r['project']),
-    id: num(r['id']),
-    type: str(r['type']),
-    actor: optStr(r['actor']),
-    subject: str(r['subject']),
-    data: parse(r['data']),
-    at: num(r['at']),
-  }) as BatonEvent;
+// JSON columns are TEXT; SQL NULL stays null.
+const parse = (raw: unknown): unknown => (raw === null || raw === undefined ? null : JSON.parse(raw as string));
+const { toMember, toLease, toWaiter, toTask, toState, toEvent } = createRowMappers(parse);
 
 const SEQUENCE_COLUMN: Record<SequenceName, string> = { token: 'seq_token', ticket: 'seq_ticket', task: 'seq_task' };
 
