@@ -30,8 +30,6 @@ export const ERROR_CATALOG = {
   ALREADY_EXISTS: 'Use another id, or update the existing record.',
   /** The reader's cursor is older than the retained event log. */
   EVENTS_GAP: 'Events were trimmed: re-read the current state, then continue from details.oldest_id.',
-  /** A call with this request_id is still running. */
-  REQUEST_IN_PROGRESS: 'Wait a moment and repeat the call with the same request_id to get its answer.',
   /** The caller lacks the role or project scope for this call. */
   FORBIDDEN: 'Use a token whose role and projects allow this call.',
   /** Authentication is required and missing or wrong. */

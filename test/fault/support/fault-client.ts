@@ -1,7 +1,7 @@
 /**
  * @module A REST client for a team of coordinators that keeps going through
  * faults: it starts each call on its home coordinator, fails over to the next one
- * on connection errors, retries 503 STORE_UNAVAILABLE and 409 REQUEST_IN_PROGRESS,
+ * on connection errors, retries 503 STORE_UNAVAILABLE,
  * and reports whether an attempt's outcome was unknown (a mutation that may have
  * been applied), so the caller can resolve it (request_id replays, or a check).
  */
@@ -37,7 +37,7 @@ export interface CallOptions {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Answers that say the store or coordinator could not decide: try again. */
-const RETRYABLE = new Set(['STORE_UNAVAILABLE', 'REQUEST_IN_PROGRESS']);
+const RETRYABLE = new Set(['STORE_UNAVAILABLE']);
 
 export class FaultClient {
   readonly stats: ClientStats = { retries: 0, failovers: 0, causes: {} };
