@@ -49,3 +49,14 @@ export function createMemoryEventBus(): EventBus {
     },
   };
 }
+
+/** Splits committed events by project, keeping log order within each (for buses that notify per project). */
+export function groupByProject(events: readonly BatonEvent[]): Map<string, BatonEvent[]> {
+  const byProject = new Map<string, BatonEvent[]>();
+  for (const e of events) {
+    const list = byProject.get(e.project);
+    if (list) list.push(e);
+    else byProject.set(e.project, [e]);
+  }
+  return byProject;
+}

@@ -9,8 +9,7 @@
  */
 import pg from 'pg';
 import { isCoordinationError } from '../../core/errors.js';
-import type { BatonEvent } from '../../core/events/event.js';
-import { createMemoryEventBus, type EventBus } from '../../hub/event-bus.js';
+import { createMemoryEventBus, groupByProject, type EventBus } from '../../hub/event-bus.js';
 import type { Store } from '../store.js';
 import { channelOf, checkSchema, clientConfig, DEFAULT_SCHEMA, type ConnectionOptions } from './connection.js';
 import { translatePgError } from './postgres-errors.js';
@@ -234,13 +233,7 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
       return listener !== undefined;
     },
     publish(events) {
-      const byProject = new Map<string, BatonEvent[]>();
-      for (const e of events) {
-        const list = byProject.get(e.project);
-        if (list) list.push(e);
-        else byProject.set(e.project, [e]);
-      }
-      for (const [project, list] of byProject) {
+      for (const [project, list] of groupByProject(events)) {
         const feed = feedOf(project);
         const fresh = list.filter((e) => e.id > feed.delivered);
         const lastId = Math.max(...list.map((e) => e.id));

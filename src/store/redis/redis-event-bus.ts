@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { isCoordinationError } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
-import { createMemoryEventBus, type EventBus } from '../../hub/event-bus.js';
+import { createMemoryEventBus, groupByProject, type EventBus } from '../../hub/event-bus.js';
 import type { Store } from '../store.js';
 import { connectRedis } from './connection.js';
 import { createKeys } from './keys.js';
@@ -31,8 +31,7 @@ export interface RedisEventBus extends EventBus {
 interface Wakeup {
   /** project */
   p: string;
-  /** first and last event id of the step */
-  f: number;
+  /** last event id of the step */
   l: number;
   /** publishing bus */
   o: string;
@@ -197,15 +196,9 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
 
   return {
     publish(events) {
-      const byProject = new Map<string, BatonEvent[]>();
-      for (const e of events) {
-        const list = byProject.get(e.project);
-        if (list) list.push(e);
-        else byProject.set(e.project, [e]);
-      }
-      for (const [project, list] of byProject) {
+      for (const [project, list] of groupByProject(events)) {
         feed(project).local(list);
-        const wakeup: Wakeup = { p: project, f: list[0]?.id ?? 0, l: list.at(-1)?.id ?? 0, o: origin };
+        const wakeup: Wakeup = { p: project, l: list.at(-1)?.id ?? 0, o: origin };
         publisher.publish(channel, JSON.stringify(wakeup)).catch(onError);
       }
     },
