@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createHub, type Hub } from '../../src/hub/hub.js';
-import type { EventBus } from '../../src/hub/event-bus.js';
+import type { EventBus } from '../../src/bus/event-bus.js';
 import type { Store } from '../../src/store/store.js';
 import { spawnServer } from './child-server.js';
 import { runClosedLoop } from './closed-loop.js';

@@ -12,7 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createPostgresEventBus } from '../../src/store/postgres/postgres-event-bus.js';
+import { createLogFollowingBus } from '../../src/bus/log-following-bus.js';
+import { createPostgresNotifier } from '../../src/store/postgres/postgres-notifier.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { check } from '../lib/report.js';
 import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, storeTiming, type StoreEngine } from '../lib/store-bench.js';
@@ -39,7 +40,7 @@ const engine: StoreEngine = {
   async open(schema) {
     const store = await createPostgresStore({ connectionString: PG_URL, schema });
     try {
-      const bus = await createPostgresEventBus({ connectionString: PG_URL, schema, store });
+      const bus = await createLogFollowingBus({ store, notifier: createPostgresNotifier({ connectionString: PG_URL, schema }) });
       return {
         store,
         bus,

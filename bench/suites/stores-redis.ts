@@ -7,7 +7,8 @@
  * task figure can be read as a fraction of what the server does for a plain SET.
  */
 import { Redis } from 'ioredis';
-import { createRedisEventBus } from '../../src/store/redis/redis-event-bus.js';
+import { createLogFollowingBus } from '../../src/bus/log-following-bus.js';
+import { createRedisNotifier } from '../../src/store/redis/redis-notifier.js';
 import { createRedisStore } from '../../src/store/redis/redis-store.js';
 import { check } from '../lib/report.js';
 import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, storeTiming, type StoreEngine } from '../lib/store-bench.js';
@@ -25,7 +26,7 @@ const engine: StoreEngine = {
   async open(prefix) {
     const store = await createRedisStore({ url: REDIS_URL, prefix });
     try {
-      const bus = await createRedisEventBus({ url: REDIS_URL, prefix, store });
+      const bus = await createLogFollowingBus({ store, notifier: createRedisNotifier({ url: REDIS_URL, prefix }) });
       return {
         store,
         bus,

@@ -6,10 +6,9 @@
 import { CoordinationError, notFound } from '../core/errors.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { IdSource } from '../core/ports.js';
-import { hasEnded, deriveStatus } from '../core/presence/member.js';
 import type { MutationContext, Store, Written } from '../store/store.js';
 import type { HubConfig } from './config.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from '../bus/event-bus.js';
 
 /** What an authenticated token allows; absent on an unauthenticated loopback server. */
 export interface Access {
@@ -34,6 +33,8 @@ export interface Call {
   project: string;
   agentId: string | undefined;
   requestId: string | undefined;
+  /** Digest of the command and its input, when a request id is given (a repeat must match it). */
+  digest: string | undefined;
   signal: AbortSignal | undefined;
   onProgress: Caller['onProgress'];
 }
@@ -53,11 +54,14 @@ export interface HubDeps {
 
 export interface HubContext extends HubDeps {
   now(): number;
+  /** The context of a store step for this call (project, time, request id scoped to the caller). */
   mutation(call: Call): MutationContext;
+  /** The same, for a step that acts for the calling agent: the store checks inside the step that it is registered and live. */
+  actAs(call: Call): MutationContext;
   /** Publishes a write's events on the bus and returns its result. */
   publish<T>(written: Written<T>): T;
-  /** The calling agent, registered and not ended, or AGENT_REQUIRED. */
-  requireAgent(call: Call): Promise<string>;
+  /** The calling agent's id, or AGENT_REQUIRED when the call names none. */
+  agentOf(call: Call): string;
   /** NOT_FOUND for a project nothing was ever written to (except `default`). */
   requireProject(call: Call): Promise<void>;
   /** Subscribes before checking, so no event between check and wait is missed. */
@@ -71,32 +75,22 @@ export interface EventWatch {
 }
 
 export function createHubContext(deps: HubDeps): HubContext {
-  const knownAgents = new Set<string>();
-  deps.bus.subscribe('*', (e) => {
-    if (e.type === 'agent.signed_off' || e.type === 'agent.abandoned') knownAgents.delete(`${e.project}\u0000${e.subject}`);
-  });
   const now = (): number => deps.store.clock.now();
+  const mutation = (call: Call): MutationContext => ({ project: call.project, now: now(), requestId: call.requestId, caller: call.agentId ?? '', digest: call.digest });
+  const agentOf = (call: Call): string => {
+    if (!call.agentId) throw new CoordinationError('AGENT_REQUIRED', 'This call acts for an agent and none is known.');
+    return call.agentId;
+  };
 
   return {
     ...deps,
     now,
-    mutation: (call) => ({ project: call.project, now: now(), requestId: call.requestId }),
+    mutation,
+    actAs: (call) => ({ ...mutation(call), agent: { id: agentOf(call), thresholds: deps.config.thresholds } }),
+    agentOf,
     publish(written) {
       if (written.events.length > 0) deps.bus.publish(written.events);
       return written.result;
-    },
-    async requireAgent(call) {
-      const id = call.agentId;
-      if (!id) throw new CoordinationError('AGENT_REQUIRED', 'This call acts for an agent and none is known.');
-      const key = `${call.project}\u0000${id}`;
-      if (knownAgents.has(key)) return id;
-      const member = await deps.store.getMember(call.project, id);
-      if (!member) throw new CoordinationError('AGENT_REQUIRED', `Agent '${id}' is not registered in project '${call.project}'.`, { agent_id: id });
-      if (hasEnded(deriveStatus(member, now(), deps.config.thresholds))) {
-        throw new CoordinationError('AGENT_REQUIRED', `Agent '${id}' has ${member.endReason === 'signed_off' ? 'signed off' : 'been abandoned'}; register again.`, { agent_id: id });
-      }
-      knownAgents.add(key);
-      return id;
     },
     async requireProject(call) {
       if (call.project === 'default' || (await deps.store.projectExists(call.project))) return;

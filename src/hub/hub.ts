@@ -4,7 +4,7 @@
  * turns any unexpected failure into INTERNAL (with the cause logged). It also owns
  * the background sweep.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { CoordinationError, invalidInput, isCoordinationError } from '../core/errors.js';
 import type { IdSource } from '../core/ports.js';
@@ -13,7 +13,7 @@ import type { Command, CommandOutput } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { DEFAULT_HUB_CONFIG, type HubConfig } from './config.js';
 import { createHubContext, type Call, type Caller, type HubContext, type Logger } from './context.js';
-import { createMemoryEventBus, type EventBus } from './event-bus.js';
+import { createMemoryEventBus, type EventBus } from '../bus/event-bus.js';
 import { createSweeper } from './sweeper.js';
 
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -59,6 +59,22 @@ function describeIssues(error: z.ZodError): CoordinationError {
   return invalidInput(`Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`, { field: first?.path ?? null, issues });
 }
 
+/** JSON with object keys sorted, so equal inputs digest equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What a request id stands for: the command and its input, without the routing fields. */
+function digestOf(command: string, input: Record<string, unknown>): string {
+  const { project: _p, agent_id: _a, request_id: _r, ...rest } = input;
+  return createHash('sha256').update(command).update('\u0000').update(canonical(rest)).digest('base64url').slice(0, 22);
+}
+
 function authorize(command: Command, project: string, caller: Caller): void {
   const access = caller.access;
   if (!access) return;
@@ -77,7 +93,7 @@ export function createHub(options: HubOptions): Hub {
   const byName = new Map(COMMANDS.map((c) => [c.name, c]));
   const sweeper = createSweeper(ctx, (options.ids ?? randomIds).next('node'));
 
-  function resolveCall(input: Record<string, unknown>, caller: Caller): Call {
+  function resolveCall(command: Command, input: Record<string, unknown>, caller: Caller): Call {
     const project = typeof input['project'] === 'string' ? input['project'] : (caller.project ?? 'default');
     if (!PROJECT_ID.test(project)) {
       throw invalidInput(`Project '${project.slice(0, 80)}' is not valid: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.`, { field: 'project' });
@@ -87,7 +103,8 @@ export function createHub(options: HubOptions): Hub {
       throw invalidInput('agent_id is not valid: 1 to 128 letters, digits and _ - . : @.', { field: 'agent_id' });
     }
     const requestId = typeof input['request_id'] === 'string' ? input['request_id'] : undefined;
-    return { project, agentId, requestId, signal: caller.signal, onProgress: caller.onProgress };
+    const digest = requestId === undefined ? undefined : digestOf(command.name, input);
+    return { project, agentId, requestId, digest, signal: caller.signal, onProgress: caller.onProgress };
   }
 
   const hub: Hub = {
@@ -99,7 +116,7 @@ export function createHub(options: HubOptions): Hub {
       const parsed = parseInput(command, rawInput);
       if (!parsed.success) throw describeIssues(parsed.error);
       const input = parsed.data;
-      const call = resolveCall(input, caller);
+      const call = resolveCall(command, input, caller);
       authorize(command, call.project, caller);
       try {
         return await command.run(ctx, input, call);

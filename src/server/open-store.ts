@@ -4,8 +4,8 @@
  * never touches them, and fail fast with a clear message when unreachable.
  */
 import { join } from 'node:path';
-import type { EventBus } from '../hub/event-bus.js';
-import { createMemoryEventBus } from '../hub/event-bus.js';
+import { createMemoryEventBus, type EventBus } from '../bus/event-bus.js';
+import { createLogFollowingBus } from '../bus/log-following-bus.js';
 import type { Logger } from '../hub/context.js';
 import type { Store } from '../store/store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -30,10 +30,15 @@ export async function openBackend(config: ServerConfig, log: Logger): Promise<Ba
     }
     case 'redis': {
       const { createRedisStore } = await import('../store/redis/redis-store.js');
-      const { createRedisEventBus } = await import('../store/redis/redis-event-bus.js');
+      const { createRedisNotifier } = await import('../store/redis/redis-notifier.js');
       const url = requireUrl(config);
       const store = await createRedisStore({ url, prefix: config.store.namespace });
-      const bus = await createRedisEventBus({ url, prefix: config.store.namespace, store, onError: (error) => { log.error('event bus', error); } });
+      const notifier = createRedisNotifier({ url, prefix: config.store.namespace, log });
+      const bus = await createLogFollowingBus({ store, notifier, log });
+      store.onDataLoss(() => {
+        log.error('Redis lost its data (restarted without persistence?): caches dropped, fencing counters re-seeded from this process, event feeds restarted');
+        notifier.resync(true).catch((error: unknown) => { log.error('event bus: resync after data loss failed', error); });
+      });
       return {
         store,
         bus,
@@ -45,10 +50,10 @@ export async function openBackend(config: ServerConfig, log: Logger): Promise<Ba
     }
     case 'postgres': {
       const { createPostgresStore } = await import('../store/postgres/postgres-store.js');
-      const { createPostgresEventBus } = await import('../store/postgres/postgres-event-bus.js');
+      const { createPostgresNotifier } = await import('../store/postgres/postgres-notifier.js');
       const connectionString = requireUrl(config);
       const store = await createPostgresStore({ connectionString, schema: config.store.namespace });
-      const bus = await createPostgresEventBus({ connectionString, schema: config.store.namespace, store, log });
+      const bus = await createLogFollowingBus({ store, notifier: createPostgresNotifier({ connectionString, schema: config.store.namespace, log }), log });
       return {
         store,
         bus,

@@ -8,8 +8,11 @@
  *   not at all, and it resolves only after the commit is durable per the engine's
  *   documented setting;
  * - `now` (epoch ms, from `store.clock`) decides expiry; nothing expires before its TTL;
- * - given `requestId`, a repeat of the same call within the idempotency window
- *   returns the first answer without applying the change again;
+ * - given `requestId`, a repeat of the same call (same caller, method and input
+ *   digest) within the idempotency window returns the first answer without applying
+ *   the change again; the same id with another method or digest is REQUEST_ID_REUSED;
+ * - given `agent`, the step acts for that member, which must be registered and not
+ *   ended (AGENT_REQUIRED), checked inside the same atomic step;
  * - expected contention is a result (`ok: false`), and rule violations throw
  *   `CoordinationError`; engine failures become `STORE_UNAVAILABLE` or `INTERNAL`.
  */
@@ -25,6 +28,12 @@ export interface MutationContext {
   project: string;
   now: number;
   requestId?: string | undefined;
+  /** Who sent `requestId` (agent id or token name): ids of different callers never meet. Default ''. */
+  caller?: string | undefined;
+  /** Digest of the caller's command input: a repeat of `requestId` must carry the same. */
+  digest?: string | undefined;
+  /** The step acts for this agent: it must be a registered member that has not ended. */
+  agent?: { id: string; thresholds: StatusThresholds } | undefined;
 }
 
 export interface StoreCapabilities {
@@ -162,6 +171,16 @@ export interface SweepPolicy {
   requestRetentionMs: number;
 }
 
+/** Counts for a project overview, answered by the engine without reading every row. */
+export interface ProjectCounts {
+  tasks: Partial<Record<TaskStatus, number>>;
+  /** Live leases by kind. */
+  leases: Partial<Record<LeaseKind, number>>;
+  /** Waiters whose wait has not ended. */
+  waiters: number;
+  lastEventId: number;
+}
+
 export interface SweepResult {
   expiredLeases: number;
   requeuedTasks: number;
@@ -184,6 +203,12 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Name of the engine, for status and health. */
   readonly engine: 'sqlite' | 'postgres' | 'redis';
+  /**
+   * Work sent to the engine since the store opened: statements on SQLite and PostgreSQL,
+   * commands on Redis (a script call is one). Tests assert per-call
+   * costs with it, so a chatty pattern cannot creep back.
+   */
+  readonly stats: { readonly roundTrips: number };
 
   // presence
   registerMember(ctx: MutationContext, input: RegisterMemberInput): Promise<Written<Member>>;
@@ -197,8 +222,12 @@ export interface Store {
   acquireLease(ctx: MutationContext, input: AcquireInput): Promise<Written<AcquireResult>>;
   renewLease(ctx: MutationContext, ref: LeaseRef, ttlMs: number): Promise<Written<Lease>>;
   releaseLease(ctx: MutationContext, ref: LeaseRef): Promise<Written<Lease>>;
+  /** Releases every live lease of `kind` the holder has, in one step (e.g. all its reservations). */
+  releaseLeasesOf(ctx: MutationContext, holder: string, kind: LeaseKind): Promise<Written<Lease[]>>;
   /** Ends a queued wait; if the lease was handed over meanwhile, returns it. */
   endWait(ctx: MutationContext, wait: WaitRef): Promise<Written<WaitEnd>>;
+  /** One live lease by id (see core leaseId), or null. */
+  getLease(project: string, id: string, now: number): Promise<Lease | null>;
   listLeases(project: string, now: number, kind?: LeaseKind): Promise<Lease[]>;
   listWaiters(project: string, now: number, kind?: LeaseKind): Promise<Waiter[]>;
 
@@ -227,11 +256,30 @@ export interface Store {
   readEvents(input: ReadEventsInput): Promise<EventPage>;
 
   // projects and upkeep
+  countProject(project: string, now: number): Promise<ProjectCounts>;
   listProjects(): Promise<string[]>;
   projectExists(project: string): Promise<boolean>;
-  /** Expires leases and waits, requeues lapsed claims, abandons silent members, trims retention. */
+  /**
+   * Expires leases and waits, requeues lapsed claims, abandons silent members, trims
+   * retention. Its cost follows what is due, not the number of projects.
+   */
   sweep(now: number, policy: SweepPolicy): Promise<SweepResult>;
-  /** Cheap liveness probe of the engine. */
+  /** Cheap liveness probe of the engine; throws STORE_UNAVAILABLE saying why when it cannot serve writes. */
   ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * How an engine shared by several coordinator processes announces committed events
+ * (PostgreSQL NOTIFY, Redis PUBLISH, sent by the apply itself). The log-following
+ * bus listens and reads the events from the store's log, in order.
+ */
+export interface StoreNotifier {
+  /**
+   * Starts listening. `onNotice` hears that a project's log reached `lastId`.
+   * `onResync` gets every project's log head when listening (re)starts, so what was
+   * missed meanwhile can be read; `lost` says the engine lost its data (logs restarted).
+   */
+  start(handlers: { onNotice(project: string, lastId: number): void; onResync(heads: ReadonlyMap<string, number>, lost: boolean): void }): Promise<void>;
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ export const fileCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, paths, mode: z.enum(['exclusive', 'shared']).optional(), ttl_seconds: ttlSeconds, reason: shortText.optional() }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
+      const holder = ctx.agentOf(call);
       const request = {
         kind: 'files' as const,
         resource: ctx.ids.next('res'),
@@ -30,7 +30,7 @@ export const fileCommands = [
         ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs),
         reason: input.reason ?? null,
       };
-      const result = ctx.publish(await ctx.store.acquireLease(ctx.mutation(call), { request, force: false, thresholds: ctx.config.thresholds }));
+      const result = ctx.publish(await ctx.store.acquireLease(ctx.actAs(call), { request, force: false, thresholds: ctx.config.thresholds }));
       if (result.ok) return { reserved: true, reservation_id: result.lease.resource, token: result.lease.token, reservation: leaseView(result.lease) };
       return {
         reserved: false,
@@ -46,12 +46,11 @@ export const fileCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, reservation_id: z.string().min(1).max(100).optional() }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
-      const ids = input.reservation_id
-        ? [input.reservation_id]
-        : (await ctx.store.listLeases(call.project, ctx.now(), 'files')).filter((l) => l.holder === holder).map((l) => l.resource);
-      const released = [];
-      for (const id of ids) released.push(ctx.publish(await ctx.store.releaseLease(ctx.mutation(call), { kind: 'files', resource: id, holder })));
+      const holder = ctx.agentOf(call);
+      // One logical call is one step: all of the caller's reservations go together, or one by id.
+      const released = input.reservation_id
+        ? [ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'files', resource: input.reservation_id, holder }))]
+        : ctx.publish(await ctx.store.releaseLeasesOf(ctx.actAs(call), holder, 'files'));
       return { released: released.map(leaseView) };
     },
   }),

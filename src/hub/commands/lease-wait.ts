@@ -4,7 +4,7 @@
  * bounded, cancellable, with progress. A wait that ends without a grant leaves the
  * queue; a grant that races a cancellation is released, so nothing is left held.
  */
-import type { LeaseRequest } from '../../core/leases/lease.js';
+import { leaseId, type LeaseRequest } from '../../core/leases/lease.js';
 import type { AcquireResult } from '../../store/store.js';
 import type { Call, HubContext } from '../context.js';
 
@@ -16,16 +16,16 @@ export interface WaitedAcquire {
 export async function acquireWithWait(ctx: HubContext, call: Call, request: LeaseRequest, force: boolean, waitMs: number): Promise<WaitedAcquire> {
   const boundedWait = Math.min(waitMs, ctx.config.maxWaitMs);
   if (boundedWait <= 0) {
-    const result = ctx.publish(await ctx.store.acquireLease(ctx.mutation(call), { request, force, thresholds: ctx.config.thresholds }));
+    const result = ctx.publish(await ctx.store.acquireLease(ctx.actAs(call), { request, force, thresholds: ctx.config.thresholds }));
     return { result, timedOut: false };
   }
   const deadline = Date.now() + boundedWait;
   const granted = ctx.watch(call.project, (e) => e.type === 'lease.acquired' && e.data.holder === request.holder && e.data.kind === request.kind && e.data.resource === request.resource);
-  const held = async () => (await ctx.store.listLeases(call.project, ctx.now(), request.kind)).find((l) => l.resource === request.resource && l.holder === request.holder);
+  const held = async () => (await ctx.store.getLease(call.project, leaseId(request), ctx.now())) ?? undefined;
   // The steps after the first belong to this wait, not to the caller's request_id (which would replay the first answer).
-  const own = () => ctx.mutation({ ...call, requestId: undefined });
+  const own = () => ctx.mutation({ ...call, requestId: undefined, digest: undefined });
   try {
-    const written = await ctx.store.acquireLease(ctx.mutation(call), { request, force, thresholds: ctx.config.thresholds, queueUntil: ctx.now() + boundedWait + 1_000 });
+    const written = await ctx.store.acquireLease(ctx.actAs(call), { request, force, thresholds: ctx.config.thresholds, queueUntil: ctx.now() + boundedWait + 1_000 });
     const first = ctx.publish(written);
     if (first.ok || first.ticket === null) return { result: first, timedOut: false };
     const ticket = first.ticket;

@@ -43,7 +43,7 @@ export const lockCommands = [
       reason: shortText.optional(),
     }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
+      const holder = ctx.agentOf(call);
       const name = await resolveName(ctx, call, input.name, input.branch);
       const request = {
         kind: 'lock' as const,
@@ -78,9 +78,9 @@ export const lockCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, name: lockName, token: z.number().int().min(1).optional(), branch: z.string().max(300).optional() }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
+      const holder = ctx.agentOf(call);
       const name = await resolveName(ctx, call, input.name, input.branch);
-      const lease = ctx.publish(await ctx.store.releaseLease(ctx.mutation(call), { kind: 'lock', resource: name, holder, token: input.token }));
+      const lease = ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'lock', resource: name, holder, token: input.token }));
       return { released: true, name, lock: leaseView(lease) };
     },
   }),
@@ -91,10 +91,10 @@ export const lockCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, name: lockName, token: z.number().int().min(1).optional(), ttl_seconds: ttlSeconds, branch: z.string().max(300).optional() }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
+      const holder = ctx.agentOf(call);
       const name = await resolveName(ctx, call, input.name, input.branch);
       const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs);
-      const lease = ctx.publish(await ctx.store.renewLease(ctx.mutation(call), { kind: 'lock', resource: name, holder, token: input.token }, ttlMs));
+      const lease = ctx.publish(await ctx.store.renewLease(ctx.actAs(call), { kind: 'lock', resource: name, holder, token: input.token }, ttlMs));
       return { renewed: true, name, token: lease.token, lock: leaseView(lease) };
     },
   }),

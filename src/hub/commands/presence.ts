@@ -60,8 +60,8 @@ export const presenceCommands = [
       metadata,
     }),
     async run(ctx, input, call) {
-      const id = await ctx.requireAgent(call);
-      const member = ctx.publish(await ctx.store.heartbeat(ctx.mutation(call), { id, activity: input.activity, currentFile: input.current_file, metadata: input.metadata }));
+      const id = ctx.agentOf(call);
+      const member = ctx.publish(await ctx.store.heartbeat(ctx.actAs(call), { id, activity: input.activity, currentFile: input.current_file, metadata: input.metadata }));
       return { agent: memberView(member, ctx.now(), ctx.config.thresholds) };
     },
   }),
@@ -72,7 +72,7 @@ export const presenceCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields }),
     async run(ctx, _input, call) {
-      const id = call.agentId ?? (await ctx.requireAgent(call));
+      const id = ctx.agentOf(call);
       const summary = ctx.publish(await ctx.store.signOff(ctx.mutation(call), id));
       return { signed_off: true, released: summary.released, requeued_tasks: summary.requeued };
     },

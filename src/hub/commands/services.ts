@@ -45,7 +45,7 @@ export const serviceCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, service_id: idField.optional(), status: z.enum(['healthy', 'degraded', 'unhealthy']), detail: z.string().max(2000).optional() }),
     async run(ctx, input, call) {
-      const id = input.service_id ?? (await ctx.requireAgent(call));
+      const id = input.service_id ?? ctx.agentOf(call);
       const member = ctx.publish(await ctx.store.reportHealth(ctx.mutation(call), id, input.status, input.detail ?? null));
       return { service: memberView(member, ctx.now(), ctx.config.thresholds) };
     },

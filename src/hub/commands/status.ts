@@ -4,6 +4,7 @@
  * and the registered services.
  */
 import { z } from 'zod';
+import { isCoordinationError } from '../../core/errors.js';
 import { deriveStatus } from '../../core/presence/member.js';
 import { callerFields, defineCommand } from '../command.js';
 import type { HubContext } from '../context.js';
@@ -15,14 +16,24 @@ const count = <T extends string>(values: T[]): Partial<Record<T, number>> => {
   return out;
 };
 
-/** Store reachability with the round-trip time; shared with /health. */
-export async function storeHealth(ctx: HubContext): Promise<{ engine: string; status: 'healthy' | 'unhealthy'; latency_ms: number; error?: string }> {
+/** Faults after which the store still serves reads: the coordinator is degraded, not down. */
+const READS_STILL_SERVED = new Set(['disk_full', 'read_only', 'io_error', 'out_of_memory']);
+
+/** Store reachability with the round-trip time, and why it cannot serve when it cannot; shared with /health. */
+export async function storeHealth(ctx: HubContext): Promise<{ engine: string; status: 'healthy' | 'degraded' | 'unhealthy'; latency_ms: number; reason?: string; error?: string }> {
   const started = performance.now();
   try {
     await ctx.store.ping();
     return { engine: ctx.store.engine, status: 'healthy', latency_ms: Math.round((performance.now() - started) * 100) / 100 };
   } catch (error) {
-    return { engine: ctx.store.engine, status: 'unhealthy', latency_ms: Math.round(performance.now() - started), error: String(error) };
+    const reason = isCoordinationError(error) && typeof error.details?.['reason'] === 'string' ? error.details['reason'] : undefined;
+    return {
+      engine: ctx.store.engine,
+      status: reason !== undefined && READS_STILL_SERVED.has(reason) ? 'degraded' : 'unhealthy',
+      latency_ms: Math.round(performance.now() - started),
+      ...(reason !== undefined ? { reason } : {}),
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -36,24 +47,18 @@ export const statusCommands = [
     async run(ctx, _input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      const [members, leases, waiters, tasks, events] = await Promise.all([
-        ctx.store.listMembers(call.project),
-        ctx.store.listLeases(call.project, now),
-        ctx.store.listWaiters(call.project, now),
-        ctx.store.listTasks(call.project, { limit: 100_000 }),
-        ctx.store.readEvents({ project: call.project, after: Number.MAX_SAFE_INTEGER - 1, limit: 1 }),
-      ]);
+      const [members, counts] = await Promise.all([ctx.store.listMembers(call.project), ctx.store.countProject(call.project, now)]);
       return {
         project: call.project,
         time: iso(now),
         agents: count(members.filter((m) => m.kind === 'agent').map((m) => deriveStatus(m, now, ctx.config.thresholds))),
         services: members.filter((m) => m.kind === 'service').length,
-        locks: leases.filter((l) => l.kind === 'lock').length,
-        reservations: leases.filter((l) => l.kind === 'files').length,
-        worker_slots: { used: leases.filter((l) => l.kind === 'slot').length, total: ctx.config.workerSlots },
-        waiters: waiters.length,
-        tasks: count(tasks.map((t) => t.status)),
-        last_event_id: events.lastId,
+        locks: counts.leases.lock ?? 0,
+        reservations: counts.leases.files ?? 0,
+        worker_slots: { used: counts.leases.slot ?? 0, total: ctx.config.workerSlots },
+        waiters: counts.waiters,
+        tasks: counts.tasks,
+        last_event_id: counts.lastEventId,
       };
     },
   }),
@@ -74,7 +79,7 @@ export const statusCommands = [
         detail: m.service?.healthDetail ?? null,
       }));
       const degraded = services.some((s) => s.health === 'unhealthy' || s.health === 'degraded');
-      return { status: store.status === 'unhealthy' ? 'unhealthy' : degraded ? 'degraded' : 'healthy', store, services };
+      return { status: store.status !== 'healthy' ? store.status : degraded ? 'degraded' : 'healthy', store, services };
     },
   }),
 ];

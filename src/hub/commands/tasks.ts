@@ -94,9 +94,9 @@ export const taskCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional(), ttl_seconds: ttlSeconds }),
     async run(ctx, input, call) {
-      const agent = await ctx.requireAgent(call);
+      const agent = ctx.agentOf(call);
       const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultClaimTtlMs), ctx.config.maxLeaseTtlMs);
-      const result = ctx.publish(await ctx.store.claimTask(ctx.mutation(call), { agent, taskId: input.task_id, labels: input.labels, ttlMs }));
+      const result = ctx.publish(await ctx.store.claimTask(ctx.actAs(call), { agent, taskId: input.task_id, labels: input.labels, ttlMs }));
       if (result.ok) return { claimed: true, token: result.task.claim?.token, task: taskView(result.task) };
       const why = { none_ready: 'No task is ready.', not_ready: 'The task is not ready (dependencies, or done).', claimed: 'Another agent claimed it.' }[result.reason];
       return { claimed: false, reason: result.reason, message: why, ...(result.task ? { task: taskView(result.task) } : {}) };
@@ -117,15 +117,15 @@ export const taskCommands = [
       progress: z.string().max(2_000).optional(),
     }),
     async run(ctx, input, call) {
-      const agent = await ctx.requireAgent(call);
+      const agent = ctx.agentOf(call);
       if (input.status === 'cancelled') {
-        return { task: taskView(ctx.publish(await ctx.store.cancelTask(ctx.mutation(call), input.task_id, agent))) };
+        return { task: taskView(ctx.publish(await ctx.store.cancelTask(ctx.actAs(call), input.task_id, agent))) };
       }
       if (input.token === undefined) throw invalidInput('token is required: pass the token claim_task returned.', { field: 'token' });
       const output = input.output;
       assertJsonSize(output, ctx.config.maxValueBytes, 'output');
       const task = ctx.publish(
-        await ctx.store.updateTask(ctx.mutation(call), {
+        await ctx.store.updateTask(ctx.actAs(call), {
           taskId: input.task_id,
           agent,
           token: input.token,
@@ -146,8 +146,8 @@ export const taskCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields, task_id: taskId, token }),
     async run(ctx, input, call) {
-      const agent = await ctx.requireAgent(call);
-      return { task: taskView(ctx.publish(await ctx.store.releaseTask(ctx.mutation(call), input.task_id, agent, input.token))) };
+      const agent = ctx.agentOf(call);
+      return { task: taskView(ctx.publish(await ctx.store.releaseTask(ctx.actAs(call), input.task_id, agent, input.token))) };
     },
   }),
   defineCommand({

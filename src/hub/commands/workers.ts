@@ -19,7 +19,7 @@ export const workerCommands = [
     blocking: true,
     input: z.object({ ...mutatingFields, ttl_seconds: ttlSeconds, wait_seconds: waitSeconds }),
     async run(ctx, input, call) {
-      const holder = await ctx.requireAgent(call);
+      const holder = ctx.agentOf(call);
       const request = {
         kind: 'slot' as const,
         resource: SLOT,
@@ -42,8 +42,8 @@ export const workerCommands = [
     mutating: true,
     input: z.object({ ...mutatingFields }),
     async run(ctx, _input, call) {
-      const holder = await ctx.requireAgent(call);
-      const lease = ctx.publish(await ctx.store.releaseLease(ctx.mutation(call), { kind: 'slot', resource: SLOT, holder }));
+      const holder = ctx.agentOf(call);
+      const lease = ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'slot', resource: SLOT, holder }));
       return { released: true, slot: leaseView(lease) };
     },
   }),

@@ -15,7 +15,8 @@ import { THRESHOLDS } from '../conformance/harness.js';
 import type { Store } from '../store.js';
 import { loadMigrations, migrate } from './migrate.js';
 import { advisoryKey } from './connection.js';
-import { createPostgresEventBus, type PostgresEventBus } from './postgres-event-bus.js';
+import { createLogFollowingBus, type LogFollowingBus } from '../../bus/log-following-bus.js';
+import { createPostgresNotifier, type PostgresNotifier } from './postgres-notifier.js';
 import { createPostgresStore } from './postgres-store.js';
 
 const URL = process.env['BATON_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -185,30 +186,26 @@ describe('PostgreSQL store', () => {
       return { schema, p, publish, storeWaitsOnLock, killStoreConnections, subjects };
     };
 
-    it('retries a call whose connection died before its work began, once the project lock is free', async () => {
+    it('runs a call on fresh connections after the idle ones were killed', async () => {
       const t = await setup();
       await withClient(async (other) => {
-        await other.query(`SELECT pg_advisory_lock(${advisoryKey('baton-project', t.schema, t.p)})`);
-        const blocked = t.publish('blocked');
-        await until(t.storeWaitsOnLock(other));
         await t.killStoreConnections(other);
-        await until(t.storeWaitsOnLock(other));
-        await other.query('SELECT pg_advisory_unlock_all()');
-        expect((await blocked).events.map((e) => e.id)).toEqual([2]);
       });
-      expect(await t.subjects()).toEqual(['first', 'blocked']);
+      expect((await t.publish('after-kill')).events.map((e) => e.id)).toEqual([2]);
+      expect(await t.subjects()).toEqual(['first', 'after-kill']);
     });
 
-    it('answers STORE_UNAVAILABLE when the connection dies mid-call, and the next call reconnects', async () => {
+    it('answers STORE_UNAVAILABLE when the connection dies mid-apply, applies nothing twice, and the next call reconnects', async () => {
       const t = await setup();
       await withClient(async (other) => {
-        // A row lock on the project stops the call inside its work, after BEGIN.
+        // A row lock on the project's header stops the call's apply_plan until the kill.
         await other.query('BEGIN');
         await other.query(`SELECT 1 FROM "${t.schema}".projects WHERE id = $1 FOR UPDATE`, [t.p]);
-        const blocked = t.publish('blocked');
+        // Caught at once: the rejection may land while the kill is still being awaited.
+        const blocked = t.publish('blocked').catch((e: unknown) => e);
         await until(t.storeWaitsOnLock(other));
         await t.killStoreConnections(other);
-        expect(await blocked.catch((e: unknown) => e)).toMatchObject({ name: 'CoordinationError', code: 'STORE_UNAVAILABLE' });
+        expect(await blocked).toMatchObject({ name: 'CoordinationError', code: 'STORE_UNAVAILABLE' });
         await other.query('ROLLBACK');
       });
       expect((await t.publish('after')).events.map((e) => e.id)).toEqual([2]);
@@ -224,12 +221,14 @@ describe('PostgreSQL store', () => {
   });
 
   describe('event bus', () => {
-    const openBus = async (store: Store, schema: string, reconnectDelayMs = 50): Promise<PostgresEventBus> => {
-      const bus = await createPostgresEventBus({ connectionString: URL, schema, store, reconnectDelayMs });
+    type Bus = LogFollowingBus & { notifier: PostgresNotifier };
+    const openBus = async (store: Store, schema: string, reconnectDelayMs = 50): Promise<Bus> => {
+      const notifier = createPostgresNotifier({ connectionString: URL, schema, reconnectDelayMs });
+      const bus = await createLogFollowingBus({ store, notifier });
       open.push(bus);
-      return bus;
+      return Object.assign(bus, { notifier });
     };
-    const collect = (bus: PostgresEventBus, p: string): BatonEvent[] => {
+    const collect = (bus: Bus, p: string): BatonEvent[] => {
       const seen: BatonEvent[] = [];
       bus.subscribe(p, (e) => seen.push(e));
       return seen;
@@ -267,10 +266,10 @@ describe('PostgreSQL store', () => {
       await until(() => seenB.length === 1);
 
       await withClient((client) => client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`baton-listen:${schema}`]));
-      await until(() => !busB.listening);
+      await until(() => !busB.notifier.listening);
       // Committed while B is deaf; A's NOTIFY for it is lost to B.
       busA.publish((await a.publishEvent(ctx(p, clock.now()), null, 'during', 2)).events);
-      await until(() => busB.listening);
+      await until(() => busB.notifier.listening);
       busA.publish((await a.publishEvent(ctx(p, clock.now()), null, 'after', 3)).events);
       await until(() => seenB.length >= 3);
       expect(seenB.map((e) => [e.id, e.subject])).toEqual([[1, 'before'], [2, 'during'], [3, 'after']]);

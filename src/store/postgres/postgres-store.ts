@@ -1,26 +1,26 @@
 /**
  * @module The PostgreSQL store: a pg pool, versioned migrations into one schema,
- * and a TransactionEngine for the shared transactional store. Each write
- * transaction first takes `pg_advisory_xact_lock(hash(schema, project))`, which
- * serialises a project's writers across every coordinator process, so event ids
- * are gap-free and committed in order. Within a process, writes to one project
- * queue up and commit together (group commit, one savepoint per call), so a
- * process holds at most one connection per busy project and pays one fsync for
- * many calls. Reads run in a read-only REPEATABLE READ snapshot, without the lock.
- * Claims use no `FOR UPDATE SKIP LOCKED`: the project lock already lets one
- * transaction at a time pick a ready task, so row locks would only add work.
+ * and the optimistic step engine (../cache/optimistic-engine.ts). A project's
+ * steps are batched per process over a cache of its hot rows; the batch's plan is
+ * one `apply_plan` call (set-based writes, one round trip, the revision checked and
+ * the NOTIFY sent in the same transaction). A revision conflict reloads the rows;
+ * repeated conflicts take the locked path (the header row held FOR UPDATE inside a
+ * transaction). Reads are single statements outside any transaction.
  */
 import pg from 'pg';
 import { CoordinationError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
+import { createOptimisticEngine, type EngineAccess, type OptimisticDriver } from '../cache/optimistic-engine.js';
+import { createStepStore, type StepEngine } from '../step-store.js';
 import type { Store } from '../store.js';
-import type { Repository, TransactionEngine } from '../transactional/repository.js';
-import { createTransactionalStore } from '../transactional/transactional-store.js';
-import { advisoryKey, checkSchema, clientConfig, DEFAULT_SCHEMA } from './connection.js';
-import { migrate } from './migrate.js';
-import { createPostgresRepository } from './postgres-repository.js';
-import { isConnectionLost, translatePgError } from './postgres-errors.js';
+import { num } from '../sql-rows.js';
 import { startServerClock, type ServerClock } from '../server-clock.js';
+import { advisoryKey, channelOf, checkSchema, clientConfig, DEFAULT_SCHEMA } from './connection.js';
+import { migrate } from './migrate.js';
+import { encodePlan } from './postgres-plan.js';
+import { createPostgresLoader, createPostgresQueries } from './postgres-loader.js';
+import { isConnectionLost, translatePgError } from './postgres-errors.js';
+import { rows, type Queryable } from './postgres-statements.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -34,7 +34,7 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Longest statement, including the wait for a project's lock, in ms. Default 30000. */
   statementTimeoutMs?: number;
-  /** Most calls of one project committed in one transaction. Default 64. */
+  /** Most steps of one project applied together. Default 64. */
   maxBatch?: number;
   /** How often the server clock's offset is measured again, in ms. Default 5000. */
   clockSyncMs?: number;
@@ -46,38 +46,14 @@ export interface PostgresStoreOptions {
   synchronousCommit?: 'on' | 'off';
 }
 
-interface Job {
-  work: (tx: Repository) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** SQLSTATE apply_plan raises when a request id of the plan was recorded meanwhile. */
+const REQUEST_RECORDED = 'BT409';
 
 const closedError = (): CoordinationError => new CoordinationError('STORE_UNAVAILABLE', 'The store is closed.');
 
-const repositoryOver = (client: pg.PoolClient): Repository => createPostgresRepository({ query: (config) => client.query(config) });
-
-/** Ends a failed transaction; a connection that cannot even roll back is discarded. */
-async function abandon(client: pg.PoolClient): Promise<void> {
-  try {
-    await client.query('ROLLBACK');
-    client.release();
-  } catch {
-    client.release(true);
-  }
-}
-
-async function runJob(job: Job, repo: Repository): Promise<Outcome> {
-  try {
-    return { ok: true, value: await job.work(repo) };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
+  const channel = channelOf(schema);
   const config = clientConfig(options, schema);
   if (options.synchronousCommit === 'off') config.options = `${config.options ?? ''} -c synchronous_commit=off`;
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
@@ -101,141 +77,101 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await pool.end().catch(() => undefined);
     throw translatePgError(error);
   }
-
-  const maxBatch = options.maxBatch ?? 64;
-  const queues = new Map<string, Job[]>();
-  const busy = new Set<Promise<unknown>>();
-  const lockKeys = new Map<string, string>();
   let closed = false;
+  const stats = { roundTrips: 0 };
 
-  const lockKeyOf = (project: string): string => {
-    let key = lockKeys.get(project);
-    if (key === undefined) {
-      key = advisoryKey('baton-project', schema, project);
-      if (lockKeys.size > 10_000) lockKeys.clear();
-      lockKeys.set(project, key);
-    }
-    return key;
+  /** The pool for writes, refusing work once closed. A write whose connection died is never retried: it may have committed. */
+  const writer: Queryable = {
+    query(queryConfig) {
+      stats.roundTrips++;
+      return closed ? Promise.reject(closedError()) : pool.query(queryConfig);
+    },
   };
-
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    busy.add(promise);
-    void promise.finally(() => busy.delete(promise)).catch(() => undefined);
-    return promise;
-  };
-
-  /**
-   * A pooled connection with `opening` (BEGIN ...) run on it. A connection that
-   * died while idle in the pool (server restart, killed backend) fails here, before
-   * any work ran, so the call is retried on a fresh one instead of failing.
-   */
-  async function begin(opening: string): Promise<pg.PoolClient> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
+  /** The pool for reads: a read whose connection died (a restarted server, a killed backend) runs once more on a fresh one. */
+  const db: Queryable = {
+    async query(queryConfig) {
       try {
-        await client.query(opening);
-        return client;
+        return await writer.query(queryConfig);
       } catch (error) {
-        client.release(true);
-        if (attempt >= 3 || !isConnectionLost(error) || closed) throw error;
+        if (!isConnectionLost(error) || closed) throw error;
+        return writer.query(queryConfig);
       }
-    }
-  }
+    },
+  };
 
-  /** One transaction for up to maxBatch queued calls of `project`; settles each of them. */
-  async function runBatch(project: string, queue: Job[]): Promise<void> {
-    const batch = queue.splice(0, maxBatch);
-    const [only] = batch;
-    const single = only !== undefined && batch.length === 1;
-    const lock = `BEGIN; SELECT pg_advisory_xact_lock(${lockKeyOf(project)})`;
-    let client: pg.PoolClient;
-    try {
-      client = await begin(single ? lock : `${lock}; SAVEPOINT call`);
-    } catch (error) {
-      const failure = translatePgError(error);
-      for (const job of batch) job.reject(failure);
-      return;
-    }
-    const repo = repositoryOver(client);
-    const outcomes: Outcome[] = [];
-    try {
-      if (single) {
-        const outcome = await runJob(only, repo);
-        outcomes.push(outcome);
-        await client.query(outcome.ok ? 'COMMIT' : 'ROLLBACK');
-      } else {
-        // Each call runs under the savepoint `call`; the statements between two
-        // calls travel together, and COMMIT releases the last savepoint.
-        for (const [i, job] of batch.entries()) {
-          const outcome = await runJob(job, repo);
-          outcomes.push(outcome);
-          const last = i === batch.length - 1;
-          if (outcome.ok) await client.query(last ? 'COMMIT' : 'RELEASE SAVEPOINT call; SAVEPOINT call');
-          else await client.query(last ? 'ROLLBACK TO SAVEPOINT call; COMMIT' : 'ROLLBACK TO SAVEPOINT call');
-        }
+  const accessOver = (reads: Queryable, writes: Queryable): EngineAccess => ({
+    loader: createPostgresLoader(reads),
+    async apply(plan) {
+      try {
+        const [row] = await rows(writes, 'apply_plan', [plan.project, plan.base.rev, encodePlan(plan), channel]);
+        const rev = num(row?.['rev'] ?? -1);
+        return rev < 0 ? { applied: false } : { applied: true, rev };
+      } catch (error) {
+        if ((error as { code?: unknown }).code === REQUEST_RECORDED) return { applied: false };
+        throw error;
       }
-      client.release();
-    } catch (error) {
-      await abandon(client);
-      const failure = translatePgError(error);
-      for (const job of batch) job.reject(failure);
-      return;
-    }
-    batch.forEach((job, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) job.resolve(outcome.value);
-      else job.reject(translatePgError(outcome?.error));
-    });
-  }
+    },
+    async unchanged(project, header) {
+      const [row] = await rows(reads, 'get_rev', [project]);
+      return header === null ? row === undefined : row !== undefined && num(row['rev']) === header.rev;
+    },
+  });
 
-  async function drain(project: string, queue: Job[]): Promise<void> {
-    try {
-      while (queue.length > 0) await runBatch(project, queue);
-    } finally {
-      queues.delete(project);
-    }
-  }
+  const driver: OptimisticDriver = {
+    ...accessOver(db, writer),
+    translate: translatePgError,
+    async exclusive(project, work) {
+      if (closed) throw closedError();
+      const client = await pool.connect();
+      const held: Queryable = {
+        query(queryConfig) {
+          stats.roundTrips++;
+          return client.query(queryConfig);
+        },
+      };
+      try {
+        await held.query({ text: 'BEGIN' });
+        await rows(held, 'lock_project', [project, advisoryKey('baton-project', schema, project)]);
+        const result = await work(accessOver(held, held));
+        await held.query({ text: 'COMMIT' });
+        client.release();
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').then(
+          () => {
+            client.release();
+          },
+          () => {
+            client.release(true);
+          },
+        );
+        throw error;
+      }
+    },
+  };
+  const batches = createOptimisticEngine(driver, { maxBatch: options.maxBatch ?? 64 });
 
-  const engine: TransactionEngine = {
+  const engine: StepEngine = {
     clock: options.clock ?? (serverClock as Clock),
     capabilities: { notify: 'listen', multiProcess: true },
     engine: 'postgres',
-    transaction<T>(project: string, work: (tx: Repository) => Promise<T>): Promise<T> {
-      if (closed) return Promise.reject(closedError());
-      return new Promise<T>((resolve, reject) => {
-        const job: Job = { work, resolve: resolve as (value: unknown) => void, reject };
-        const queue = queues.get(project);
-        if (queue) {
-          queue.push(job);
-          return;
-        }
-        const fresh = [job];
-        queues.set(project, fresh);
-        void track(drain(project, fresh));
-      });
+    stats,
+    queries: createPostgresQueries(db, translatePgError),
+    run: (project, now, guard, step) => (closed ? Promise.reject(closedError()) : batches.run(project, now, guard, step)),
+    async dueProjects(now, policy) {
+      try {
+        return (await rows(db, 'due_projects', [now, now - policy.thresholds.unresponsiveMs + 1, policy.eventRetention])).map((r) => String(r['project']));
+      } catch (error) {
+        throw translatePgError(error);
+      }
     },
-    read<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
-      if (closed) return Promise.reject(closedError());
-      return track(
-        (async () => {
-          let client: pg.PoolClient;
-          try {
-            // One snapshot for the whole read: bounds and rows of readEvents agree.
-            client = await begin('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          } catch (error) {
-            throw translatePgError(error);
-          }
-          try {
-            const value = await work(repositoryOver(client));
-            await client.query('COMMIT');
-            client.release();
-            return value;
-          } catch (error) {
-            await abandon(client);
-            throw translatePgError(error);
-          }
-        })(),
-      );
+    async purgeRequests(before) {
+      try {
+        await rows(db, 'purge_requests', [before]);
+        batches.forgetRequests(before);
+      } catch (error) {
+        throw translatePgError(error);
+      }
     },
     async ping() {
       if (closed) throw closedError();
@@ -247,11 +183,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async close() {
       if (closed) return;
+      await batches.drain();
       closed = true;
-      while (busy.size > 0) await Promise.allSettled([...busy]);
       serverClock?.stop();
       await pool.end();
     },
   };
-  return createTransactionalStore(engine);
+  return createStepStore(engine);
 }

@@ -13,6 +13,11 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Connection name shown by CLIENT LIST. */
   name?: string;
+  /**
+   * ioredis auto-pipelining (default on). The store turns it off: ioredis keeps one
+   * auto-pipeline in flight per connection, which serialises independent callers.
+   */
+  autoPipelining?: boolean;
 }
 
 /** The URL without its password, for messages. */
@@ -33,7 +38,7 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     connectTimeout: options.connectTimeoutMs ?? 3_000,
     // A command fails after a few reconnect attempts instead of waiting for ever.
     maxRetriesPerRequest: 3,
-    enableAutoPipelining: true,
+    enableAutoPipelining: options.autoPipelining ?? true,
     // A step's commit must not run twice: after a drop, an unanswered command fails instead of being resent.
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(50 * attempt, 2_000),
@@ -54,13 +59,17 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
   return client;
 }
 
-const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS)\b/;
+const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|MISCONF)\b/;
 
 /** Maps a failure of a Redis call to STORE_UNAVAILABLE (cannot reach Redis) or INTERNAL. */
 export function translateRedisError(error: unknown): CoordinationError {
   if (isCoordinationError(error)) return error;
   // ioredis's ReplyError (a refusal by the server) is not typed: recognise it by name.
   if (error instanceof Error && error.name === 'ReplyError') {
+    // OOM inside a script arrives wrapped ("ERR Error running script ... OOM ..."): nothing was written, the store is full.
+    if (/\bOOM\b/.test(error.message)) {
+      return new CoordinationError('STORE_UNAVAILABLE', 'Redis is out of memory (maxmemory reached) and refuses writes: raise maxmemory or free memory, then retry.', { engine: 'redis', reason: 'out_of_memory' }, { cause: error });
+    }
     if (UNAVAILABLE_REPLIES.test(error.message)) return new CoordinationError('STORE_UNAVAILABLE', `Redis is not serving: ${error.message}`, undefined, { cause: error });
     return new CoordinationError('INTERNAL', `Redis refused a store command: ${error.message}`, undefined, { cause: error });
   }

@@ -1,105 +1,90 @@
 /**
  * @module Every Redis key name the store uses, in one place. A project's keys
- * share the hash tag `{<prefix>:<project>}`, so a Redis Cluster keeps them in one
- * slot and every Lua script touches a single slot. Scripts receive their keys in
- * the fixed orders defined here (see the header of each .lua file).
+ * share the hash tag `{<prefix>:<project>}`; the few keys that span projects (the
+ * project set, the sweep's due indexes, the request index, the generation) share
+ * `{<prefix>}`. Scripts receive keys in the fixed order of PROJECT_KEY_ORDER (see
+ * the header of apply-plan.lua). The apply script touches both tags, so the store
+ * runs on one Redis server (or a primary with replicas), not on a Redis Cluster.
  */
-import type { LeaseKind } from '../../core/leases/lease.js';
 import type { TaskStatus } from '../../core/tasks/task.js';
 
-export const LEASE_KINDS: readonly LeaseKind[] = ['lock', 'files', 'slot'];
-
-/** Statuses in the order their index keys are passed to scripts (lib/task.lua relies on it). */
 export const TASK_STATUS_ORDER: readonly TaskStatus[] = ['pending', 'ready', 'claimed', 'done', 'failed', 'cancelled'];
 
-export interface ProjectKeys {
-  /** Hash: rev, created, seq:token, seq:ticket, seq:task, last (event id), oldest (event id). */
-  meta: string;
-  /** String: owner of the step that holds the project exclusively after repeated conflicts. */
-  lock: string;
-  /** Stream of events, entry id `<event id>-0`, fields t (type) and e (JSON). */
-  events: string;
-  /** Hash: member id → Member JSON. */
-  members: string;
-  /** Hash: request id → result JSON; and the zset of request times for purging. */
-  requests: string;
-  requestTimes: string;
-  /** The task keys, in the order scripts receive them (TASK_KEY_COUNT of them). */
-  tasks: readonly string[];
-  /** Per kind: hash lease id → Lease JSON; zset of expiry; hash ticket → Waiter JSON. */
-  leases: Readonly<Record<LeaseKind, string>>;
-  leaseExpiry: Readonly<Record<LeaseKind, string>>;
-  /** Per kind but files: lex zset of `leaseNameMember` (hierarchy lookups of the acquire fast path). */
-  leaseNames: Readonly<Record<LeaseKind, string>>;
-  waiters: Readonly<Record<LeaseKind, string>>;
-  /** Set of scopes with keys; zset `scope\0key` by expiry; hash per scope key → StateEntry JSON. */
-  stateScopes: string;
-  stateExpiry: string;
-  state(scope: string): string;
-}
+/** A project's keys, in the order apply-plan.lua receives them after the global ones. */
+export const PROJECT_KEY_ORDER = [
+  'meta', 'lock', 'events',
+  'members', 'memberBeats',
+  'leases', 'leaseExpiry',
+  'waiters', 'waiterDeadlines',
+  'tasks', 'taskSeq', 'taskClaimed', 'taskDeps',
+  'status:pending', 'status:ready', 'status:claimed', 'status:done', 'status:failed', 'status:cancelled',
+  'state', 'stateKeys', 'stateExpiry',
+  'requests',
+] as const;
 
-/** A lock name with '.' read as ':' (lock-name.ts splits segments on both), so related names share prefixes. */
-export const canonicalLockName = (name: string): string => name.replaceAll('.', ':');
-
-/** Member of the lease-names zset: the canonical name, NUL, the holder. */
-export const leaseNameMember = (resource: string, holder: string): string => `${canonicalLockName(resource)}\u0000${holder}`;
+export type ProjectKeyName = (typeof PROJECT_KEY_ORDER)[number];
 
 /**
- * Task keys, by position: 0 hash id → record, 1 zset by seq, 2..7 one zset by seq
- * per status (TASK_STATUS_ORDER), 8 ready zset (score -priority, member
- * zero-padded seq + id), 9 claimed zset by claim expiry, 10 dependency zset
- * (members `dependency\0dependant`, for lex ranges).
+ * meta: hash rev, created, seq:token, seq:ticket, seq:task, last, oldest.
+ * lock: owner of a step holding the project exclusively. events: stream `<id>-0` {t, e}.
+ * members / leases / waiters / tasks / state / requests: hashes of JSON records by key.
+ * memberBeats: zset live member → last heartbeat. leaseExpiry, waiterDeadlines, taskClaimed,
+ * stateExpiry: zsets by time. taskSeq and status:*: zsets of task ids by seq. taskDeps: lex zset
+ * `dependency\0dependant`. stateKeys: lex zset of `scope\0key`.
  */
-export const TASK_KEY_COUNT = 11;
-export const TASK_KEY = { hash: 0, bySeq: 1, ready: 8, claimed: 9, deps: 10 } as const;
-export const taskStatusKey = (status: TaskStatus): number => 2 + TASK_STATUS_ORDER.indexOf(status);
+export type ProjectKeys = Readonly<Record<ProjectKeyName, string>> & { readonly ordered: readonly string[] };
 
-export interface RedisKeys {
-  /** Set of project ids ever written (filtered by the existence of their meta key). */
+/** Keys that span projects, in the order apply-plan.lua receives them first. */
+export interface GlobalKeys {
+  /** Set of project ids. */
   projects: string;
+  /** Zset project → earliest lease expiry, wait deadline, claim expiry or state expiry. */
+  due: string;
+  /** Zset project → oldest heartbeat of a live member. */
+  beats: string;
+  /** Zset project → last event id − oldest event id. */
+  logLength: string;
+  /** Zset `project\0caller\0request id` → time recorded (for purging). */
+  requests: string;
+  /** A random value set when the store first meets this Redis: it changes (or vanishes) when Redis lost its data. */
+  generation: string;
   /** Pub/sub channel of the event bus. */
   channel: string;
+}
+
+export interface RedisKeys extends GlobalKeys {
+  readonly globalOrdered: readonly string[];
+  /** What every project's hash tag starts with: `{<prefix>:` (its encoded id and `}` follow). */
+  readonly projectTagStart: string;
   project(project: string): ProjectKeys;
 }
 
 export function createKeys(prefix: string): RedisKeys {
   const cache = new Map<string, ProjectKeys>();
-  return {
-    projects: `{${prefix}}:projects`,
+  const g = `{${prefix}}`;
+  const global: GlobalKeys = {
+    projects: `${g}:projects`,
+    due: `${g}:due`,
+    beats: `${g}:beats`,
+    logLength: `${g}:log-length`,
+    requests: `${g}:requests`,
+    generation: `${g}:generation`,
     channel: `${prefix}:events`,
+  };
+  return {
+    ...global,
+    globalOrdered: [global.projects, global.due, global.beats, global.logLength, global.requests],
+    projectTagStart: `{${prefix}:`,
     project(project) {
       let keys = cache.get(project);
       if (keys) return keys;
       // Braces in a project name would break the hash tag; the hub's ids never have them.
       const tag = `{${prefix}:${encodeURIComponent(project)}}`;
-      const perKind = (suffix: string): Record<LeaseKind, string> => ({ lock: `${tag}:${suffix}:lock`, files: `${tag}:${suffix}:files`, slot: `${tag}:${suffix}:slot` });
-      keys = {
-        meta: `${tag}:meta`,
-        lock: `${tag}:lock`,
-        events: `${tag}:events`,
-        members: `${tag}:members`,
-        requests: `${tag}:requests`,
-        requestTimes: `${tag}:requests:at`,
-        tasks: [
-          `${tag}:tasks`,
-          `${tag}:tasks:seq`,
-          ...TASK_STATUS_ORDER.map((s) => `${tag}:tasks:status:${s}`),
-          `${tag}:tasks:ready`,
-          `${tag}:tasks:claimed`,
-          `${tag}:tasks:deps`,
-        ],
-        leases: perKind('leases'),
-        leaseExpiry: perKind('leases-expiry'),
-        leaseNames: perKind('lease-names'),
-        waiters: perKind('waiters'),
-        stateScopes: `${tag}:scopes`,
-        stateExpiry: `${tag}:state-expiry`,
-        state: (scope) => `${tag}:state:${scope}`,
-      };
+      const named = Object.fromEntries(PROJECT_KEY_ORDER.map((name) => [name, `${tag}:${name}`])) as Record<ProjectKeyName, string>;
+      keys = { ...named, ordered: PROJECT_KEY_ORDER.map((name) => named[name]) };
       if (cache.size > 10_000) cache.clear();
       cache.set(project, keys);
       return keys;
     },
   };
 }
-

@@ -1,6 +1,5 @@
 /**
- * @module The Redis store against the conformance suite (with its single-script
- * hot paths and with every step through the shared operations), plus what only a
+ * @module The Redis store against the conformance suite, plus what only a
  * shared server has: two stores on separate connections racing on one project,
  * the event bus across two processes' buses, and a fast failure when Redis is
  * unreachable. Needs Redis on 127.0.0.1:6379; every store gets a random key
@@ -15,7 +14,8 @@ import { createFakeClock, describeStoreConformance, type FakeClock } from '../co
 import { THRESHOLDS } from '../conformance/harness.js';
 import type { Store } from '../store.js';
 import { connectRedis } from './connection.js';
-import { createRedisEventBus } from './redis-event-bus.js';
+import { createLogFollowingBus } from '../../bus/log-following-bus.js';
+import { createRedisNotifier } from './redis-notifier.js';
 import { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 
 const URL = process.env['BATON_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -48,7 +48,6 @@ afterAll(async () => {
 const open = (options: Partial<RedisStoreOptions> & { clock: FakeClock }): Promise<Store> => createRedisStore({ url: URL, prefix: newPrefix(), ...options });
 
 describeStoreConformance('redis', ({ clock }) => open({ clock }));
-describeStoreConformance('redis without fast paths', ({ clock }) => open({ clock, fastPaths: false }));
 
 describe('Redis store', () => {
   const stores: Store[] = [];
@@ -60,7 +59,7 @@ describe('Redis store', () => {
   async function twoStores(clock: FakeClock): Promise<[Store, Store]> {
     const prefix = newPrefix();
     const a = await createRedisStore({ url: URL, prefix, clock });
-    const b = await createRedisStore({ url: URL, prefix, clock, fastPaths: false });
+    const b = await createRedisStore({ url: URL, prefix, clock });
     stores.push(a, b);
     return [a, b];
   }
@@ -106,7 +105,7 @@ describe('Redis store', () => {
   it('gets every step through when three stores keep conflicting on one project', async () => {
     const clock = createFakeClock();
     const prefix = newPrefix();
-    const open3 = (): Promise<Store> => createRedisStore({ url: URL, prefix, clock, fastPaths: false });
+    const open3 = (): Promise<Store> => createRedisStore({ url: URL, prefix, clock });
     const [s0, s1, s2] = [await open3(), await open3(), await open3()];
     stores.push(s0, s1, s2);
     const pick = (i: number): Store => [s0, s1, s2][i % 3] ?? s0;
@@ -116,7 +115,7 @@ describe('Redis store', () => {
     expect((await s0.readEvents({ project: p, after: 0, limit: 100 })).events).toHaveLength(60);
   });
 
-  it('decides lock names that differ only in their separators like the shared rule, on the single-script path', async () => {
+  it('decides lock names that differ only in their separators like the shared rule', async () => {
     const clock = createFakeClock();
     const store = await open({ clock });
     stores.push(store);
@@ -130,65 +129,12 @@ describe('Redis store', () => {
     expect((await lock('a', 'wave:5c.1')).result).toMatchObject({ ok: true, renewed: true });
   });
 
-  it('answers a random workload exactly like the shared steps do (single-script paths vs generic)', async () => {
-    const clock = createFakeClock();
-    const fast = await open({ clock });
-    const generic = await open({ clock, fastPaths: false });
-    stores.push(fast, generic);
-    const p = `diff-${randomUUID().slice(0, 8)}`;
-    let seed = 42;
-    const random = (n: number): number => {
-      // mulberry32: a small seeded generator, so a failure replays.
-      seed = (seed + 0x6d2b79f5) | 0;
-      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-      return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4_294_967_296) * n);
-    };
-    const outcome = (call: Promise<unknown>): Promise<unknown> => call.then((value) => ({ value }), (error: unknown) => ({ error: isCoordinationError(error) ? [error.code, error.message] : String(error) }));
-    const agents = ['a1', 'a2', 'a3'];
-    const names = ['w', 'w:1', 'w.1.x', 'v', 'v:2'];
-    const claims = new Map<string, { agent: string; token: number }>();
-    const leaseTokens = new Map<string, number>();
-    await Promise.all([fast, generic].map((store) =>
-      store.addTasks(ctx(p, clock), Array.from({ length: 12 }, (_, i) => ({
-        id: `t${i}`, title: `T${i}`, description: '', dependencies: i > 3 ? [`t${i - 4}`] : [], priority: i % 3, labels: i % 2 ? ['odd'] : [], files: [],
-      })), null)));
-    for (let step = 0; step < 300; step++) {
-      const task = `t${random(12)}`;
-      const claim = claims.get(task);
-      const agent = claim && random(4) > 0 ? claim.agent : (agents[random(3)] ?? 'a1');
-      const name = names[random(names.length)] ?? 'w';
-      const token = (random(8) > 0 ? claim?.token : undefined) ?? 1;
-      const leaseToken = random(4) > 0 ? leaseTokens.get(`${name}/${agent}`) : undefined;
-      const op = random(6);
-      const labels = random(2) ? { labels: ['odd'] } : {};
-      const run = (store: Store): Promise<unknown> => {
-        const c = ctx(p, clock);
-        if (op === 0) return store.claimTask(c, { agent, ttlMs: 30_000, ...labels });
-        if (op === 1) return store.claimTask(c, { agent, taskId: task, ttlMs: 30_000 });
-        if (op === 2) return store.updateTask(c, { taskId: task, agent, token, status: (['done', 'failed', undefined] as const)[step % 3], output: { step }, progress: `p${step}`, renew: true });
-        if (op === 3) return store.acquireLease(c, { request: { kind: 'lock', resource: name, paths: [], holder: agent, mode: 'exclusive', limit: null, ttlMs: 20_000, reason: null }, force: false, thresholds: THRESHOLDS });
-        if (op === 4) return store.releaseLease(c, { kind: 'lock', resource: name, holder: agent, ...(step % 2 ? { token: leaseToken ?? 1 } : {}) });
-        return store.resetTask(c, task, null);
-      };
-      // The seeded choices above are made once; both stores get the same call.
-      const [a, b] = [await outcome(run(fast)), await outcome(run(generic))];
-      expect(a, `step ${step} (op ${op})`).toEqual(b);
-      const result = (a as { value?: { result?: { ok?: boolean; task?: { id: string; claim: { agent: string; token: number } | null }; lease?: { token: number } } } }).value?.result;
-      if (result?.ok && result.task?.claim) claims.set(result.task.id, result.task.claim);
-      if (result?.ok && result.lease) leaseTokens.set(`${name}/${agent}`, result.lease.token);
-      if (random(6) === 0) clock.advance(random(3) * 5_000);
-    }
-    const [logA, logB] = await Promise.all([fast, generic].map(async (store) => (await store.readEvents({ project: p, after: 0, limit: 10_000 })).events));
-    expect(logA).toEqual(logB);
-  });
-
   it('delivers events across two buses in log order, once each', async () => {
     const clock = createFakeClock();
     const [a, b] = await twoStores(clock);
     const prefix = prefixes.at(-1) ?? '';
-    const busA = await createRedisEventBus({ url: URL, prefix, store: a });
-    const busB = await createRedisEventBus({ url: URL, prefix, store: b });
+    const busA = await createLogFollowingBus({ store: a, notifier: createRedisNotifier({ url: URL, prefix }) });
+    const busB = await createLogFollowingBus({ store: b, notifier: createRedisNotifier({ url: URL, prefix }) });
     try {
       const p = `bus-${randomUUID().slice(0, 8)}`;
       const seenA: number[] = [];

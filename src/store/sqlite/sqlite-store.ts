@@ -1,18 +1,26 @@
 /**
- * @module The SQLite store: one better-sqlite3 connection in WAL mode, behind a
- * group-commit queue. Calls that arrive together run in one `BEGIN IMMEDIATE`
- * transaction, each inside its own savepoint (a failing call rolls back alone),
- * and every caller is answered only after the COMMIT. Several processes may open
- * the same file: SQLite's write lock serialises them (busy_timeout waits).
+ * @module The SQLite store: one better-sqlite3 connection in WAL mode behind a
+ * group-commit queue. The steps that arrive together run in one `BEGIN IMMEDIATE`
+ * transaction with no await between BEGIN and COMMIT: each step reads
+ * synchronously, its plan joins the batch's, and the batch is written and
+ * committed at once; every caller is answered only after the COMMIT. A step that
+ * throws contributes nothing, so no savepoints are needed. WAL checkpoints run on
+ * a timer, off the commit path. Several processes may open one file (SQLite's
+ * write lock serialises them), though a data directory has one server.
  */
 import Database from 'better-sqlite3';
 import { CoordinationError, isCoordinationError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
+import type { Written } from '../store.js';
+import { createStepStore, type StepEngine } from '../step-store.js';
 import type { Store } from '../store.js';
-import type { Repository, TransactionEngine } from '../transactional/repository.js';
-import { createTransactionalStore } from '../transactional/transactional-store.js';
+import type { Plan } from '../step/plan.js';
+import { batchPlan, runStepSync, type Step, type StepGuard } from '../step/runner.js';
 import { migrate } from './migrate.js';
-import { createSqliteRepository } from './sqlite-repository.js';
+import { createFileGuard, translateSqliteError } from './sqlite-faults.js';
+import { createSqliteQueries } from './sqlite-queries.js';
+import { applyPlan, createSqliteSource } from './sqlite-source.js';
+import { prepareStatements } from './sqlite-statements.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for a private in-memory database. */
@@ -22,121 +30,163 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another process's write lock, in ms. */
   busyTimeoutMs?: number;
-  /** Most calls committed in one transaction. */
+  /** Most steps committed in one transaction. */
   maxBatch?: number;
+  /** How often the WAL is checkpointed into the database file, in ms. Default 1000. */
+  checkpointIntervalMs?: number;
 }
 
 interface Job {
-  write: boolean;
-  work: (tx: Repository) => Promise<unknown>;
-  resolve: (value: unknown) => void;
+  project: string;
+  now: number;
+  guard: StepGuard;
+  step: Step<unknown>;
+  resolve: (value: Written<unknown>) => void;
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; value: Written<unknown> } | { ok: false; error: unknown };
+
 const systemClock: Clock = { now: () => Date.now() };
 
-function translate(error: unknown): unknown {
-  if (isCoordinationError(error)) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
-    return new CoordinationError('STORE_UNAVAILABLE', 'The SQLite database is locked by another process.', undefined, { cause: error });
-  }
-  return new CoordinationError('INTERNAL', 'The SQLite store failed.', undefined, { cause: error });
-}
-
 export function createSqliteStore(options: SqliteStoreOptions): Store {
-  const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-  db.pragma('foreign_keys = OFF');
-  migrate(db);
-  const repo = createSqliteRepository(db);
+  const path = options.path;
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('foreign_keys = OFF');
+    // Checkpoints run on a timer below: an automatic one would fsync inside some caller's COMMIT.
+    db.pragma('wal_autocheckpoint = 0');
+    migrate(db);
+  } catch (error) {
+    throw translateSqliteError(error, path);
+  }
+  const q = prepareStatements(db);
+  const source = createSqliteSource(q);
+  const file = createFileGuard(path);
   const maxBatch = options.maxBatch ?? 256;
   const queue: Job[] = [];
   let scheduled = false;
   let closed = false;
+  /** The last write failure (disk full, read-only, file gone), until a write succeeds again. */
+  let fault: CoordinationError | undefined;
 
-  const sql = {
-    begin: db.prepare('BEGIN IMMEDIATE'),
-    commit: db.prepare('COMMIT'),
-    rollback: db.prepare('ROLLBACK'),
-    savepoint: db.prepare('SAVEPOINT job'),
-    release: db.prepare('RELEASE job'),
-    rollbackTo: db.prepare('ROLLBACK TO job'),
-  };
+  const sql = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT'), rollback: db.prepare('ROLLBACK') };
 
-  async function flush(): Promise<void> {
+  function flush(): void {
+    scheduled = false;
     const batch = queue.splice(0, maxBatch);
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    const writes = batch.filter((j) => j.write).length;
-    // A lone write needs no savepoint: if it fails, the whole transaction rolls back.
-    const isolate = writes > 1;
-    let failedAlone = false;
+    if (queue.length > 0) schedule();
+    const outcomes: Outcome[] = [];
     try {
-      if (writes > 0) sql.begin.run();
+      file.check();
+      sql.begin.run();
+      source.reset();
+      const plans = new Map<string, Plan>();
       for (const job of batch) {
-        const savepoint = isolate && job.write;
-        if (savepoint) sql.savepoint.run();
+        let plan = plans.get(job.project);
         try {
-          const value = await job.work(repo);
-          if (savepoint) sql.release.run();
-          outcomes.push({ ok: true, value });
+          plan ??= batchPlan(job.project, source.header(job.project), job.now);
+          plans.set(job.project, plan);
+          const out = runStepSync(source, plan, job.now, job.guard, job.step);
+          plan.absorb(out.plan);
+          outcomes.push({ ok: true, value: { result: out.result, events: out.plan.events } });
         } catch (error) {
-          if (savepoint) {
-            sql.rollbackTo.run();
-            sql.release.run();
-          } else if (job.write) failedAlone = true;
-          outcomes.push({ ok: false, value: translate(error) });
+          outcomes.push({ ok: false, error: isCoordinationError(error) ? error : translateSqliteError(error, path) });
         }
       }
-      if (writes > 0) (failedAlone ? sql.rollback : sql.commit).run();
+      const applied = new Set(batch.flatMap((job, i) => (outcomes[i]?.ok ? [job.project] : [])));
+      for (const plan of plans.values()) if (applied.has(plan.project)) applyPlan(q, plan);
+      sql.commit.run();
+      fault = undefined;
     } catch (error) {
       if (db.inTransaction) sql.rollback.run();
-      const failure = translate(error);
-      batch.forEach((job) => { job.reject(failure); });
+      const failure = translateSqliteError(error, path);
+      if (failure.code === 'STORE_UNAVAILABLE') fault = failure;
+      for (const job of batch) job.reject(failure);
       return;
-    } finally {
-      scheduled = false;
-      if (queue.length > 0) schedule();
     }
     batch.forEach((job, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) job.resolve(outcome.value);
-      else job.reject(outcome?.value);
+      else job.reject(outcome?.error);
     });
   }
 
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => void flush());
+    setImmediate(flush);
   }
 
-  const enqueue = <T>(write: boolean, work: (tx: Repository) => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (closed) {
-        reject(new CoordinationError('STORE_UNAVAILABLE', 'The store is closed.'));
-        return;
-      }
-      queue.push({ write, work, resolve: resolve as (v: unknown) => void, reject });
-      schedule();
-    });
+  /** Runs a synchronous read, with the engine's errors translated. */
+  const guard = <T>(readFn: () => T): Promise<T> => {
+    if (closed) return Promise.reject(new CoordinationError('STORE_UNAVAILABLE', 'The store is closed.'));
+    try {
+      return Promise.resolve(readFn());
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error, path));
+    }
+  };
 
-  const engine: TransactionEngine = {
+  const checkpoints = setInterval(() => {
+    try {
+      if (!closed) db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A checkpoint that fails (busy, disk full) is retried at the next tick; commits are unaffected.
+    }
+  }, options.checkpointIntervalMs ?? 1_000);
+  checkpoints.unref();
+
+  const engine: StepEngine = {
     clock: options.clock ?? systemClock,
     capabilities: { notify: 'in-process', multiProcess: false },
     engine: 'sqlite',
-    transaction: (_project, work) => enqueue(true, work),
-    read: (work) => enqueue(false, work),
+    stats: q.stats,
+    queries: createSqliteQueries(q, guard),
+    run<T>(project: string, now: number, stepGuard: StepGuard, step: Step<T>): Promise<Written<T>> {
+      return new Promise<Written<T>>((resolve, reject) => {
+        if (closed) {
+          reject(new CoordinationError('STORE_UNAVAILABLE', 'The store is closed.'));
+          return;
+        }
+        queue.push({ project, now, guard: stepGuard, step, resolve: resolve as (value: Written<unknown>) => void, reject });
+        schedule();
+      });
+    },
+    dueProjects: (now, policy) =>
+      guard(() => q.all('due_projects', { now, silent_before: now - policy.thresholds.unresponsiveMs + 1, retention: policy.eventRetention }).map((r) => String(r['project']))),
+    async purgeRequests(before) {
+      await guard(() => q.run('purge_requests', before));
+    },
     async ping() {
-      await enqueue(false, () => Promise.resolve(db.prepare('SELECT 1').get()));
+      await guard(() => {
+        file.check();
+        db.prepare('SELECT 1').get();
+      });
+      if (fault) throw fault;
     },
     async close() {
-      await enqueue(false, () => Promise.resolve());
+      if (closed) return;
+      await new Promise<void>((resolve) => {
+        const drained = (): void => {
+          if (queue.length === 0 && !scheduled) resolve();
+          else setImmediate(drained);
+        };
+        drained();
+      });
       closed = true;
+      clearInterval(checkpoints);
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Closing still releases the file; the WAL is replayed on next open.
+      }
       db.close();
     },
   };
-  return createTransactionalStore(engine);
+  return createStepStore(engine);
 }

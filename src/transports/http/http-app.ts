@@ -79,8 +79,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 
   app.get('/health', async (_request, reply) => {
     const store = await storeHealth(hub.context);
-    void reply.status(store.status === 'healthy' ? 200 : 503);
-    return { status: store.status === 'healthy' ? 'ok' : 'unavailable', version: options.version, store };
+    // Degraded (disk full, read-only): still up for reads, so not 503; the body says what is wrong.
+    void reply.status(store.status === 'unhealthy' ? 503 : 200);
+    return { status: store.status === 'healthy' ? 'ok' : store.status === 'degraded' ? 'degraded' : 'unavailable', version: options.version, store };
   });
   const openapi = buildOpenApi(hub.commands, options.version);
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));

@@ -3,7 +3,7 @@
  * status with a latency histogram, and committed events by type (from the bus).
  */
 import type { FastifyInstance } from 'fastify';
-import type { EventBus } from '../../hub/event-bus.js';
+import type { EventBus } from '../../bus/event-bus.js';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30, 60];
 

@@ -1,6 +1,7 @@
 /**
- * @module Private storage engines for fault tests: a `redis-server` (AOF with
- * fsync on every write, no RDB) and a PostgreSQL cluster made with `initdb`, each
+ * @module Private storage engines for fault tests: a `redis-server` (by default
+ * AOF with fsync on every write, no RDB; or without persistence, or with extra
+ * settings such as maxmemory) and a PostgreSQL cluster made with `initdb`, each
  * in a temporary directory on a free port, so a test can restart (or crash) its
  * own engine without disturbing anything else on the machine.
  */
@@ -83,7 +84,14 @@ async function until(what: string, timeoutMs: number, probe: () => Promise<boole
   throw new Error(`${what} did not come up within ${timeoutMs} ms`);
 }
 
-export async function startRedisEngine(): Promise<Engine> {
+export interface RedisEngineOptions {
+  /** Keep data across restarts (AOF, fsync always). Default true; false keeps nothing on disk. */
+  persistent?: boolean;
+  /** More `redis-server` arguments, e.g. ['--maxmemory', '2mb']. */
+  args?: string[];
+}
+
+export async function startRedisEngine(options: RedisEngineOptions = {}): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-fault-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
@@ -91,7 +99,8 @@ export async function startRedisEngine(): Promise<Engine> {
   let log = '';
 
   const start = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--protected-mode', 'no'];
+    const persistence = options.persistent === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--save', '', '--daemonize', 'no', '--protected-mode', 'no', ...(options.args ?? [])];
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {

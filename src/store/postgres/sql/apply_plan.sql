@@ -1,0 +1,1 @@
+SELECT apply_plan($1, $2, $3::JSON, $4) AS rev

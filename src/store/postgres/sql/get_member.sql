@@ -1,0 +1,1 @@
+SELECT * FROM members WHERE project = $1 AND id = $2

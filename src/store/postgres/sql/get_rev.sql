@@ -1,0 +1,1 @@
+SELECT rev FROM projects WHERE id = $1

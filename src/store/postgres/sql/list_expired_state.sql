@@ -1,0 +1,1 @@
+SELECT * FROM state WHERE project = $1 AND expires_at IS NOT NULL AND expires_at <= $2 ORDER BY key

@@ -1,0 +1,1 @@
+SELECT * FROM state WHERE project = $1 AND scope = $2 ORDER BY key

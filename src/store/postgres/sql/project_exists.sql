@@ -1,0 +1,1 @@
+SELECT 1 FROM projects WHERE id = $1

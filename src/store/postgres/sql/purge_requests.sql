@@ -1,0 +1,1 @@
+DELETE FROM requests WHERE created_at < $1

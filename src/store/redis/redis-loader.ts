@@ -1,0 +1,186 @@
+/**
+ * @module The Redis engine's reads: what the project cache misses (the hot rows
+ * in one pipelined round trip, then single records or whole index sets through
+ * read-index.lua), and the Store port's queries. Records are JSON.
+ */
+import type { Redis } from 'ioredis';
+import { CoordinationError } from '../../core/errors.js';
+import type { BatonEvent } from '../../core/events/event.js';
+import { isLive, type Lease, type LeaseKind, type Waiter } from '../../core/leases/lease.js';
+import type { Member } from '../../core/presence/member.js';
+import type { StateEntry } from '../../core/state/entry.js';
+import type { Task, TaskStatus } from '../../core/tasks/task.js';
+import type { HotRows } from '../cache/project-cache.js';
+import type { RowLoader } from '../cache/optimistic-engine.js';
+import type { StoreQueries } from '../step-store.js';
+import type { Header } from '../step/header.js';
+import type { Read } from '../step/reads.js';
+import { requestKey, stateKey, type RequestRecord } from '../step/tables.js';
+import { TASK_STATUS_ORDER, type RedisKeys } from './keys.js';
+import type { Scripts } from './scripts.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the stored record type
+const parse = <T>(text: string): T => JSON.parse(text) as T;
+const parseAll = <T>(texts: readonly (string | null)[]): T[] => texts.flatMap((t) => (t === null ? [] : [parse<T>(t)]));
+
+export function toHeader(meta: Record<string, string>): Header | null {
+  if (meta['created'] === undefined) return null;
+  const n = (field: string, fallback: number): number => Number(meta[field] ?? fallback);
+  return {
+    rev: n('rev', 0), createdAt: n('created', 0), token: n('seq:token', 0), ticket: n('seq:ticket', 0), taskSeq: n('seq:task', 0),
+    lastEventId: n('last', 0), oldestEventId: n('oldest', 1),
+  };
+}
+
+const byRegistration = (a: Member, b: Member): number => a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function createRedisLoader(client: Redis, scripts: Scripts, keys: RedisKeys): RowLoader {
+  const index = async (zset: string, hash: string, ...args: (string | number)[]): Promise<string[]> => (await scripts['read-index']([zset, hash], args)) as string[];
+  return {
+    async hot(project): Promise<HotRows> {
+      const k = keys.project(project);
+      const replies = await client.pipeline().hgetall(k.meta).hvals(k.members).hvals(k.leases).hvals(k.waiters).exec();
+      const values = (replies ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+      return {
+        header: toHeader(values[0] as Record<string, string>),
+        members: parseAll<Member>(values[1] as string[]).sort(byRegistration),
+        leases: parseAll<Lease>(values[2] as string[]),
+        waiters: parseAll<Waiter>(values[3] as string[]),
+      };
+    },
+    async load(project, r: Read) {
+      const k = keys.project(project);
+      switch (r.t) {
+        case 'request': {
+          const text = await client.hget(k.requests, requestKey(r.caller, r.id));
+          return text === null ? null : parse<RequestRecord>(text);
+        }
+        case 'task': {
+          const text = await client.hget(k.tasks, r.id);
+          return text === null ? null : parse<Task>(text);
+        }
+        // The cache keeps these as complete sets, so they are loaded whole.
+        case 'readyTasks':
+          return parseAll<Task>(await index(k['status:ready'], k.tasks, 'all'));
+        case 'claimedTasks':
+          return parseAll<Task>(await index(k.taskClaimed, k.tasks, 'all'));
+        case 'dependants':
+          return parseAll<Task>(await index(k.taskDeps, k.tasks, 'lex', `${r.id}\u0000`, `${r.id}\u0001`, r.id.length + 1));
+        case 'state': {
+          const text = await client.hget(k.state, stateKey(r.scope, r.key));
+          return text === null ? null : parse<StateEntry>(text);
+        }
+        case 'scope':
+          return parseAll<StateEntry>(await index(k.stateKeys, k.state, 'lex', `${r.scope}\u0000`, `${r.scope}\u0001`, 0));
+        case 'expiredState':
+          return parseAll<StateEntry>(await index(k.stateExpiry, k.state, 'score', r.now));
+        case 'member':
+        case 'members':
+        case 'silentMembers':
+        case 'lease':
+        case 'leasesOn':
+        case 'leases':
+        case 'leasesOf':
+        case 'waiters':
+          throw new CoordinationError('INTERNAL', `The project cache asked Redis for '${r.t}', which it loads with the hot rows.`);
+      }
+    },
+  };
+}
+
+export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisKeys, translate: (error: unknown) => CoordinationError): StoreQueries {
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+  const tasksByStatus = async (project: string, statuses: readonly TaskStatus[]): Promise<Task[]> => {
+    const k = keys.project(project);
+    const ids = new Map<string, number>();
+    for (const status of statuses) {
+      const flat = await client.zrange(k[`status:${status}`], 0, -1, 'WITHSCORES');
+      for (let i = 0; i + 1 < flat.length; i += 2) ids.set(flat[i] as string, Number(flat[i + 1]));
+    }
+    const ordered = [...ids].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    const out: Task[] = [];
+    for (let i = 0; i < ordered.length; i += 500) out.push(...parseAll<Task>(await client.hmget(k.tasks, ...ordered.slice(i, i + 500))));
+    return out;
+  };
+  return {
+    getMember: (project, id) => guarded(async () => {
+      const text = await client.hget(keys.project(project).members, id);
+      return text === null ? null : parse<Member>(text);
+    }),
+    listMembers: (project, kind) => guarded(async () =>
+      parseAll<Member>(await client.hvals(keys.project(project).members)).filter((m) => kind === undefined || m.kind === kind).sort(byRegistration)),
+    getLease: (project, id, now) => guarded(async () => {
+      const text = await client.hget(keys.project(project).leases, id);
+      const lease = text === null ? null : parse<Lease>(text);
+      return lease && isLive(lease, now) ? lease : null;
+    }),
+    listLeases: (project, now, kind) => guarded(async () =>
+      parseAll<Lease>(await client.hvals(keys.project(project).leases)).filter((l) => (kind === undefined || l.kind === kind) && isLive(l, now)).sort((a, b) => a.token - b.token)),
+    listWaiters: (project, now, kind) => guarded(async () =>
+      parseAll<Waiter>(await client.hvals(keys.project(project).waiters)).filter((w) => (kind === undefined || w.request.kind === kind) && w.deadline > now).sort((a, b) => a.ticket - b.ticket)),
+    getTask: (project, id) => guarded(async () => {
+      const text = await client.hget(keys.project(project).tasks, id);
+      return text === null ? null : parse<Task>(text);
+    }),
+    listTasks: (project, query) => guarded(async () => {
+      const all = await tasksByStatus(project, query.status && query.status.length > 0 ? query.status : TASK_STATUS_ORDER);
+      const labels = query.labels;
+      return (labels && labels.length > 0 ? all.filter((t) => labels.every((l) => t.labels.includes(l))) : all).slice(0, query.limit);
+    }),
+    getState: (project, scope, key, now) => guarded(async () => {
+      const text = await client.hget(keys.project(project).state, stateKey(scope, key));
+      const entry = text === null ? null : parse<StateEntry>(text);
+      return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : null;
+    }),
+    listStateKeys: (project, scope, prefix, now, limit) => guarded(async () => {
+      const k = keys.project(project);
+      const all = parseAll<StateEntry>(await scripts['read-index']([k.stateKeys, k.state], ['lex', `${scope}\u0000${prefix}`, `${scope}\u0001`, 0]) as string[]);
+      return all.filter((e) => e.key.startsWith(prefix) && (e.expiresAt === null || e.expiresAt > now)).slice(0, limit);
+    }),
+    listScopes: (project, now) => guarded(async () => {
+      const counts = new Map<string, number>();
+      for (const e of parseAll<StateEntry>(await client.hvals(keys.project(project).state))) {
+        if (e.expiresAt === null || e.expiresAt > now) counts.set(e.scope, (counts.get(e.scope) ?? 0) + 1);
+      }
+      return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([scope, n]) => ({ scope, keys: n }));
+    }),
+    readEvents: ({ project, after, limit, types }) => guarded(async () => {
+      const k = keys.project(project);
+      const reply = (await scripts['read-events']([k.meta, k.events], [after, limit, ...(types ?? [])])) as (string | number)[];
+      const lastId = Number(reply[0]);
+      const oldestId = Number(reply[1]);
+      if (after < oldestId - 1) {
+        throw new CoordinationError('EVENTS_GAP', `Events after ${after} were trimmed; the oldest kept is ${oldestId}.`, { oldest_id: oldestId, last_id: lastId });
+      }
+      const events: BatonEvent[] = [];
+      for (let i = 2; i + 1 < reply.length; i += 2) events.push({ ...parse<Omit<BatonEvent, 'project' | 'id'>>(String(reply[i + 1])), project, id: Number.parseInt(String(reply[i]), 10) } as BatonEvent);
+      return { events, lastId, oldestId };
+    }),
+    countProject: (project, now) => guarded(async () => {
+      const k = keys.project(project);
+      const tasks: Partial<Record<TaskStatus, number>> = {};
+      for (const status of TASK_STATUS_ORDER) {
+        const n = await client.zcard(k[`status:${status}`]);
+        if (n > 0) tasks[status] = n;
+      }
+      const leases: Partial<Record<LeaseKind, number>> = {};
+      for (const l of parseAll<Lease>(await client.hvals(k.leases))) if (isLive(l, now)) leases[l.kind] = (leases[l.kind] ?? 0) + 1;
+      const waiters = await client.zcount(k.waiterDeadlines, `(${now}`, '+inf');
+      return { tasks, leases, waiters, lastEventId: Number((await client.hget(k.meta, 'last')) ?? 0) };
+    }),
+    listProjects: () => guarded(async () => {
+      const ids = await client.smembers(keys.projects);
+      return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }),
+    projectExists: (project) => guarded(async () => (await client.hexists(keys.project(project).meta, 'created')) === 1),
+  };
+}

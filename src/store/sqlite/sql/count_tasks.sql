@@ -1,0 +1,1 @@
+SELECT status, COUNT(*) AS n FROM tasks WHERE project = ? GROUP BY status

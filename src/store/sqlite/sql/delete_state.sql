@@ -1,0 +1,1 @@
+DELETE FROM state WHERE project = ? AND scope = ? AND key = ?

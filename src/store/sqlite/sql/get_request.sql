@@ -1,0 +1,1 @@
+SELECT * FROM requests WHERE project = ? AND caller = ? AND request_id = ?

@@ -1,0 +1,1 @@
+SELECT * FROM leases WHERE project = ? AND kind = ? ORDER BY token

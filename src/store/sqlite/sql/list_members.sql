@@ -1,0 +1,1 @@
+SELECT * FROM members WHERE project = ? ORDER BY registered_at, id

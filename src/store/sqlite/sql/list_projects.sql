@@ -1,0 +1,1 @@
+SELECT id FROM projects ORDER BY id

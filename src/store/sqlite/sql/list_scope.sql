@@ -1,0 +1,1 @@
+SELECT * FROM state WHERE project = ? AND scope = ? ORDER BY key

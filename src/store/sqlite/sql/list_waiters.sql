@@ -1,0 +1,1 @@
+SELECT * FROM waiters WHERE project = ? ORDER BY ticket

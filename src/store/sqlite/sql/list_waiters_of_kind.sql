@@ -1,0 +1,1 @@
+SELECT * FROM waiters WHERE project = ? AND kind = ? ORDER BY ticket

@@ -1,0 +1,1 @@
+INSERT INTO events (project, id, type, actor, subject, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)

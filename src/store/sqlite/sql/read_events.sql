@@ -1,0 +1,1 @@
+SELECT * FROM events WHERE project = ? AND id > ? ORDER BY id LIMIT ?
