@@ -1,7 +1,7 @@
 /**
  * @module server.json, the record a running server leaves in its data directory
  * so that `baton status`, `baton stop` and `baton mcp` can find it. Kept apart
- * from server/main so those quick commands do not load the whole server.
+ * from server/main so that the data-directory lock can name the running server.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
