@@ -7,7 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/config.js';
 import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
-import { runForeground, startDaemon } from './commands/start.js';
+import { startDaemon } from './commands/daemon.js';
+import { runForeground } from './commands/start.js';
 import { serverStatus, stopServer } from './commands/server-control.js';
 import { runMcpCommand } from './commands/mcp.js';
 

@@ -84,6 +84,18 @@ describe('one server per data directory', () => {
     expect(readServerRecord(dataDir)?.url).toBe(serving[0]?.stdout.trim());
   });
 
+  it('gives two --daemon starts racing on one data directory one server, whose URL both print', async () => {
+    const dataDir = tempDir();
+    const [a, b] = await Promise.all([0, 1].map(() => runBaton(['start', '--daemon', '--port', '0', '--data-dir', dataDir], { timeoutMs: 20_000 })));
+    const record = readServerRecord(dataDir);
+    if (record) strays.add(record.pid);
+    expect(a?.code, a?.stderr).toBe(0);
+    expect(b?.code, b?.stderr).toBe(0);
+    expect(a?.stdout.trim()).toBe(record?.url);
+    expect(b?.stdout.trim()).toBe(record?.url);
+    expect([a?.stderr, b?.stderr].filter((s) => s?.includes('already running'))).toHaveLength(1);
+  });
+
   it('starts again on the same data directory after a graceful stop and after a SIGKILL', async () => {
     const first = await startServer();
     await first.stop();
