@@ -38,7 +38,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
   let db: Database.Database | undefined;
   try {
     db = new Database(join(dataDir, 'server.lock'), { timeout: 0 });
-    // No journal file beside the lock; EXCLUSIVE keeps the lock from the first write until close.
+    // No journal file beside the lock; locking_mode EXCLUSIVE keeps the lock BEGIN EXCLUSIVE takes until close().
     db.pragma('journal_mode = MEMORY');
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE; COMMIT');
