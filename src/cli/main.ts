@@ -4,14 +4,17 @@
  * its result. Commands live in ./commands and return data.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { parsePort } from '../server/config.js';
+import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
-import { runForeground, startDaemon } from './commands/start.js';
+import { startDaemon } from './commands/daemon.js';
+import { runForeground } from './commands/start.js';
 import { serverStatus, stopServer } from './commands/server-control.js';
 import { runMcpCommand } from './commands/mcp.js';
 
 const port = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('a port from 0 to 65535');
+  const n = parsePort(value);
+  if (n === undefined) throw new InvalidArgumentError('use a port from 0 to 65535 (0 picks a free one).');
   return n;
 };
 
@@ -28,8 +31,13 @@ program
   .option('--daemon', 'run in the background and print the URL once it answers')
   .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string }) => {
     const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl };
-    if (opts.daemon) process.stdout.write(`${await startDaemon(overrides)}\n`);
-    else await runForeground(overrides);
+    if (!opts.daemon) {
+      await runForeground(overrides);
+      return;
+    }
+    const daemon = await startDaemon(overrides);
+    if (daemon.alreadyRunning) process.stderr.write(`baton: a Baton server was already running for ${daemon.dataDir} (pid ${daemon.pid}); not starting another\n`);
+    process.stdout.write(`${daemon.url}\n`);
   });
 
 program
@@ -75,6 +83,7 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`baton: ${explain(error)}\n`);
+  // A StartupError already says what is wrong and what to do, in one line.
+  process.stderr.write(`baton: ${error instanceof StartupError ? error.message : explain(error)}\n`);
   process.exit(1);
 });

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
+import { StartupError } from './startup-error.js';
 
 export const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 const tokenSchema = z.object({
-  token: z.string().min(16),
-  role: z.enum(['agent', 'observer', 'admin']),
+  token: z.string().min(16, 'must be at least 16 characters'),
+  role: z.enum(['agent', 'observer', 'admin'], { error: 'must be agent, observer or admin' }),
   projects: z.array(z.string()).min(1).default(['*']),
   agent: z.string().optional(),
 });
@@ -61,16 +62,66 @@ export interface ConfigOverrides {
 
 export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? join(homedir(), '.baton');
 
+/** The port a flag or variable names: digits only, 0 to 65535; undefined when it is not one. */
+export function parsePort(text: string): number | undefined {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : Number.NaN;
+  return port <= 65_535 ? port : undefined;
+}
+
+/** zod issues as one line: `tokens[0].token: must be at least 16 characters; unknown setting "prot"`. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      const path = issue.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
+      return path === '' ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
 function readConfigFile(dataDir: string): z.output<typeof fileSchema> {
+  const path = join(dataDir, 'config.json');
   let text: string;
   try {
-    text = readFileSync(join(dataDir, 'config.json'), 'utf8');
-  } catch {
-    return {};
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // No file is no settings; a data directory that is not one is reported when it is created.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
+    throw new StartupError(`cannot read ${path} (${code ?? String(error)}); fix its permissions or remove it`);
   }
-  const parsed = fileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${join(dataDir, 'config.json')}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StartupError(`${path} is not valid JSON (${(error as Error).message}); fix or remove the file`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) throw new StartupError(`${path} has wrong settings: ${describeIssues(parsed.error.issues)}; fix them (README, Configuration, lists the settings)`);
   return parsed.data;
+}
+
+const TOKENS_EXAMPLE = '[{"token":"<at least 16 characters>","role":"agent","projects":["*"]}]';
+
+/** BATON_TOKENS: a JSON array of tokens, as `tokens` in config.json. */
+function envTokens(text: string | undefined): z.output<typeof tokenSchema>[] | undefined {
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new StartupError(`BATON_TOKENS is not valid JSON; give an array like ${TOKENS_EXAMPLE}`);
+  }
+  const parsed = z.array(tokenSchema).safeParse(json);
+  if (!parsed.success) throw new StartupError(`BATON_TOKENS: ${describeIssues(parsed.error.issues)}; give an array like ${TOKENS_EXAMPLE}`);
+  return parsed.data;
+}
+
+function envPort(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const port = parsePort(text);
+  if (port === undefined) throw new StartupError(`BATON_PORT '${text}' is not a port; use a number from 0 to 65535 (0 picks a free one)`);
+  return port;
 }
 
 /** BATON_TOOLSETS=locks,tasks: the MCP toolsets this server offers. */
@@ -78,7 +129,7 @@ function envToolsets(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
   const names = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const unknown = names.filter((t) => !(TOOLSETS as readonly string[]).includes(t));
-  if (unknown.length > 0) throw new Error(`BATON_TOOLSETS: unknown toolset '${unknown.join(',')}'; known: ${TOOLSETS.join(', ')}.`);
+  if (unknown.length > 0) throw new StartupError(`BATON_TOOLSETS: unknown toolset '${unknown.join(',')}'; known: ${TOOLSETS.join(', ')}`);
   return names;
 }
 
@@ -86,9 +137,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
   const env = process.env;
   const dataDir = overrides.dataDir ?? defaultDataDir();
   const file = readConfigFile(dataDir);
-  const envPort = env['BATON_PORT'] === undefined ? undefined : Number(env['BATON_PORT']);
   const minutes = file.thresholds_minutes;
-  const envTokens = env['BATON_TOKENS'] ? z.array(tokenSchema).parse(JSON.parse(env['BATON_TOKENS'])) : undefined;
   const hub: Partial<HubConfig> = {
     ...(file.worker_slots !== undefined ? { workerSlots: file.worker_slots } : {}),
     ...(file.max_wait_seconds !== undefined ? { maxWaitMs: file.max_wait_seconds * 1000 } : {}),
@@ -106,14 +155,14 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
       : {}),
   };
   const kind = overrides.store ?? env['BATON_STORE'] ?? file.store ?? 'sqlite';
-  if (!(STORE_KINDS as readonly string[]).includes(kind)) throw new Error(`Unknown store '${kind}': use ${STORE_KINDS.join(', ')}.`);
+  if (!(STORE_KINDS as readonly string[]).includes(kind)) throw new StartupError(`unknown store '${kind}'; use ${STORE_KINDS.join(', ')} (--store or BATON_STORE)`);
   return {
     store: { kind: kind as StoreKind, url: overrides.storeUrl ?? env['BATON_STORE_URL'] ?? file.store_url, namespace: env['BATON_STORE_NAMESPACE'] ?? file.store_namespace },
     host: overrides.host ?? env['BATON_HOST'] ?? file.host ?? '127.0.0.1',
-    port: overrides.port ?? envPort ?? file.port ?? 3100,
+    port: overrides.port ?? envPort(env['BATON_PORT']) ?? file.port ?? 3100,
     dataDir,
     allowedHosts: file.allowed_hosts ?? [],
-    tokens: envTokens ?? file.tokens ?? [],
+    tokens: envTokens(env['BATON_TOKENS']) ?? file.tokens ?? [],
     toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,

@@ -4,12 +4,9 @@
  * starts the local one as a daemon when none answers, and forwards everything to
  * it with the caller's identity: CLAUDE_CODE_SESSION_ID (or --agent) as the agent.
  */
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultDataDir } from '../../server/config.js';
-import { readServerRecord } from '../../server/main.js';
 import { runStdioProxy } from '../../transports/mcp/stdio.js';
-import { startDaemon } from './start.js';
+import { startDaemon } from './daemon.js';
 
 export interface McpCommandOptions {
   url?: string | undefined;
@@ -23,48 +20,11 @@ const log = (message: string): void => {
   process.stderr.write(`[baton] ${message}\n`);
 };
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 /** The local server's URL, starting it in the background when none answers. */
 export async function localServerUrl(dataDir: string): Promise<string> {
-  const running = readServerRecord(dataDir);
-  if (running && (await answers(running.url))) return running.url;
-  // Several agents' clients may launch `baton mcp` at once: one starts the server, the others wait for it.
-  mkdirSync(dataDir, { recursive: true });
-  const lock = join(dataDir, 'starting.lock');
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch {
-      const record = readServerRecord(dataDir);
-      if (record && (await answers(record.url))) return record.url;
-      // A lock older than any start is left over from a crash.
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 30_000) rmSync(lock, { force: true });
-      if (Date.now() > deadline) throw new Error(`Another process has been starting the server for 20 s; see ${join(dataDir, 'baton.log')}.`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    // Another proxy may have started the server and released the lock just before we took it.
-    const started = readServerRecord(dataDir);
-    if (started && (await answers(started.url))) return started.url;
-    log(`no Baton server answers for ${dataDir}; starting one in the background`);
-    const url = await startDaemon({ dataDir });
-    log(`started a Baton server at ${url} (stop it with: baton stop)`);
-    return url;
-  } finally {
-    rmSync(lock, { force: true });
-  }
+  const daemon = await startDaemon({ dataDir }, { onSpawn: () => { log(`no Baton server answers for ${dataDir}; starting one in the background`); } });
+  if (!daemon.alreadyRunning) log(`started a Baton server at ${daemon.url} (stop it with: baton stop)`);
+  return daemon.url;
 }
 
 /** The /mcp endpoint to forward to, with the chosen toolsets. */

@@ -1,0 +1,45 @@
+/**
+ * @module server.json, the record a running server leaves in its data directory
+ * so that `baton status`, `baton stop` and `baton mcp` can find it. Kept apart
+ * from server/main so that the data-directory lock can name the running server.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `baton status` and `baton stop` read to find a running server. */
+export interface ServerRecord {
+  pid: number;
+  url: string;
+  startedAt: string;
+  dataDir: string;
+}
+
+export const serverRecordPath = (dataDir: string): string => join(dataDir, 'server.json');
+
+export function readServerRecord(dataDir: string): ServerRecord | null {
+  try {
+    return JSON.parse(readFileSync(serverRecordPath(dataDir), 'utf8')) as ServerRecord;
+  } catch {
+    return null;
+  }
+}
+
+export function writeServerRecord(record: ServerRecord): void {
+  writeFileSync(serverRecordPath(record.dataDir), JSON.stringify(record, null, 2));
+}
+
+/** Removes the record if it is this process's (a later server may have written its own). */
+export function removeOwnServerRecord(dataDir: string): void {
+  if (readServerRecord(dataDir)?.pid === process.pid) rmSync(serverRecordPath(dataDir), { force: true });
+}
+
+/** True when a process with this pid exists (signal 0 checks without signalling). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
