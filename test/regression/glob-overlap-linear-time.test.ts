@@ -85,6 +85,10 @@ describe('glob overlap takes bounded time', () => {
     const braces = await bounded([BRACES]);
     expect(braces.status).toBe(400);
     expect(await braces.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/brace groups/) as unknown } });
+    // The cost of a check is the product of both sides' lengths: one call's paths are bounded in total.
+    const many = await bounded(Array.from({ length: 100 }, (_, i) => `${'*a'.repeat(240)}${i}`));
+    expect(many.status).toBe(400);
+    expect(await many.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/characters of paths/) as unknown } });
     expect((await me.get('/health')).status).toBe(200);
   });
 });

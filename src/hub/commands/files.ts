@@ -9,7 +9,14 @@ import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { leaseView } from '../views.js';
 import { ms, shortText, ttlSeconds } from './fields.js';
 
-const paths = z.array(z.string().min(1).max(500)).min(1).max(100).describe("Path globs relative to the repository root, e.g. 'src/auth/**'.");
+/** All paths of one call together: overlap checks cost the product of the globs' lengths, so a call's total is bounded. */
+const MAX_PATH_CHARS = 4_096;
+const paths = z
+  .array(z.string().min(1).max(500))
+  .min(1)
+  .max(100)
+  .refine((list) => list.reduce((n, p) => n + p.length, 0) <= MAX_PATH_CHARS, { message: `at most ${MAX_PATH_CHARS} characters of paths in all` })
+  .describe("Path globs relative to the repository root, e.g. 'src/auth/**'.");
 
 export const fileCommands = [
   defineCommand({
