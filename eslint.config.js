@@ -28,20 +28,77 @@ export default tseslint.config(
       'unicorn/filename-case': ['error', { case: 'kebabCase' }],
     },
   },
+  // Layers by folder (docs/architecture.md). Each message says what the folder may use instead.
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': layerRule('core/ is pure domain: import only from core/ (no node:*, no store, hub or transports). Pass time and ids in through core/ports.ts.', [
-        'node:*', '../../hub/*', '../../store/*', '../../transports/*', '../../server/*', '../../cli/*', '../hub/*', '../store/*', '../transports/*',
+      'no-restricted-imports': layerRule('core/ is pure domain: import only from core/ (no node:*, no store, bus, hub or transports). Pass time and ids in through core/ports.ts.', [
+        'node:*', '**/hub/**', '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**',
         'better-sqlite3', 'fastify', 'ioredis', 'pg', '@modelcontextprotocol/*',
       ]),
     },
   },
   {
-    files: ['src/hub/**/*.ts'],
+    files: ['src/store/**/*.ts'],
+    ignores: ['src/store/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': layerRule('hub/ is the use-case layer: it may use core/ and the Store port (store/store.ts), never a transport, the server or a concrete store.', [
-        '../transports/*', '../server/*', '../cli/*', '../store/sqlite/*', '../store/redis/*', '../store/postgres/*', 'better-sqlite3', 'fastify',
+      'no-restricted-imports': layerRule('store/ implements the Store port: it may use core/ and its own folders, never the hub, the bus, a transport, the server or the CLI.', [
+        '**/hub/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', 'fastify', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
+    files: ['src/store/step/**/*.ts', 'src/store/steps/**/*.ts', 'src/store/cache/**/*.ts', 'src/store/*.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('The step machinery and the steps are engine-neutral: no driver, no engine folder (an engine implements Source, RowLoader or StepEngine instead).', [
+        '**/hub/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', '**/sqlite/**', '**/redis/**', '**/postgres/**',
+        'better-sqlite3', 'ioredis', 'pg', 'fastify', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
+    files: ['src/store/sqlite/**/*.ts'],
+    ignores: ['src/store/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('The SQLite engine uses better-sqlite3 and the shared store code only.', [
+        '**/hub/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', '**/redis/**', '**/postgres/**', 'ioredis', 'pg', 'fastify',
+      ]),
+    },
+  },
+  {
+    files: ['src/store/postgres/**/*.ts'],
+    ignores: ['src/store/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('The PostgreSQL engine uses pg and the shared store code only.', [
+        '**/hub/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', '**/redis/**', '**/sqlite/**', 'ioredis', 'better-sqlite3', 'fastify',
+      ]),
+    },
+  },
+  {
+    files: ['src/store/redis/**/*.ts'],
+    ignores: ['src/store/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('The Redis engine uses ioredis and the shared store code only.', [
+        '**/hub/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', '**/postgres/**', '**/sqlite/**', 'pg', 'better-sqlite3', 'fastify',
+      ]),
+    },
+  },
+  {
+    files: ['src/bus/**/*.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('bus/ follows the store log through the Store port (store/store.ts) and a notifier; it knows no engine, hub or transport.', [
+        '**/hub/**', '**/transports/**', '**/server/**', '**/cli/**', '**/store/sqlite/**', '**/store/redis/**', '**/store/postgres/**', '**/store/step*/**', '**/store/cache/**',
+        'better-sqlite3', 'ioredis', 'pg', 'fastify',
+      ]),
+    },
+  },
+  {
+    files: ['src/hub/**/*.ts'],
+    ignores: ['src/hub/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('hub/ is the use-case layer: it may use core/, the bus port and the Store port (store/store.ts), never a transport, the server or the store\'s inside.', [
+        '**/transports/**', '**/server/**', '**/cli/**', '**/store/sqlite/**', '**/store/redis/**', '**/store/postgres/**', '**/store/step*/**', '**/store/cache/**',
+        'better-sqlite3', 'ioredis', 'pg', 'fastify',
       ]),
     },
   },
@@ -49,7 +106,7 @@ export default tseslint.config(
     files: ['src/transports/**/*.ts'],
     rules: {
       'no-restricted-imports': layerRule('transports call the hub only; concrete stores are wired in server/main.ts.', [
-        '../../store/sqlite/*', '../../store/redis/*', '../../store/postgres/*', '../store/*', 'better-sqlite3',
+        '**/store/**', '../server/*', '../../server/*', '../cli/*', '../../cli/*', 'better-sqlite3', 'ioredis', 'pg',
       ]),
     },
   },

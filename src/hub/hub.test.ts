@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoordinationError, type ErrorCode } from '../core/errors.js';
 import { createFakeClock, type FakeClock } from '../store/conformance/index.js';
-// eslint-disable-next-line no-restricted-imports -- the test wires the reference store; hub code never names a concrete store
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { Caller } from './context.js';

@@ -39,7 +39,7 @@ export interface HubOptions {
   log?: Logger;
 }
 
-export const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
+const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
 const silentLog: Logger = { error: () => undefined, info: () => undefined };
 
 function parseInput(command: Command, rawInput: unknown): ReturnType<Command['input']['safeParse']> {

@@ -6,7 +6,7 @@
  */
 import type { HubContext } from './context.js';
 
-export const SYSTEM_PROJECT = 'baton-system';
+const SYSTEM_PROJECT = 'baton-system';
 const LEADER_LEASE = 'sweeper';
 
 export interface Sweeper {

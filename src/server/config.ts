@@ -10,7 +10,7 @@ import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
 import { StartupError } from './startup-error.js';
 
-export const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
+const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 const tokenSchema = z.object({

@@ -22,7 +22,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const stderrLog: Logger = {
+const stderrLog: Logger = {
   info: (message) => process.stderr.write(`[baton] ${message}\n`),
   error: (message, detail) => process.stderr.write(`[baton] error: ${message}${detail === undefined ? '' : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`}\n`),
 };

@@ -51,7 +51,7 @@ export function wireError(error: CoordinationError): WireError {
  * (resources/read, prompts/get). Tool calls never do: their failures are tool
  * results with isError (see transports/mcp/tools.ts), carrying the catalog code.
  */
-export const JSONRPC_CODE: Record<ErrorCode, number> = {
+const JSONRPC_CODE: Record<ErrorCode, number> = {
   INVALID_INPUT: -32602,
   AGENT_REQUIRED: -32602,
   NOT_FOUND: -32002,

@@ -21,14 +21,14 @@ const log = (message: string): void => {
 };
 
 /** The local server's URL, starting it in the background when none answers. */
-export async function localServerUrl(dataDir: string): Promise<string> {
+async function localServerUrl(dataDir: string): Promise<string> {
   const daemon = await startDaemon({ dataDir }, { onSpawn: () => { log(`no Baton server answers for ${dataDir}; starting one in the background`); } });
   if (!daemon.alreadyRunning) log(`started a Baton server at ${daemon.url} (stop it with: baton stop)`);
   return daemon.url;
 }
 
 /** The /mcp endpoint to forward to, with the chosen toolsets. */
-export function mcpEndpoint(base: string, toolsets: string | undefined): URL {
+function mcpEndpoint(base: string, toolsets: string | undefined): URL {
   const url = new URL(base);
   if (!url.pathname.endsWith('/mcp')) url.pathname = `${url.pathname.replace(/\/$/, '')}/mcp`;
   if (toolsets) url.searchParams.set('toolsets', toolsets);

@@ -46,6 +46,3 @@ export interface NewTask {
   labels: string[];
   files: string[];
 }
-
-/** Statuses that end a task: dependants wait only on `done`. */
-export const isTerminal = (status: TaskStatus): boolean => status === 'done' || status === 'cancelled';

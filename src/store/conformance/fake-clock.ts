@@ -12,7 +12,7 @@ export interface FakeClock extends Clock {
 }
 
 /** 2023-11-14T22:13:20Z: a fixed, realistic epoch so times read well in failures. */
-export const FAKE_CLOCK_START = 1_700_000_000_000;
+const FAKE_CLOCK_START = 1_700_000_000_000;
 
 export function createFakeClock(startMs: number = FAKE_CLOCK_START): FakeClock {
   let current = startMs;

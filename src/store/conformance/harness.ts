@@ -69,9 +69,9 @@ export interface Harness {
   readonly it: (name: string, fn: CaseFn) => void;
 }
 
-export const randomId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 12)}`;
+const randomId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 12)}`;
 
-export function newTask(spec: TaskSpec): NewTask {
+function newTask(spec: TaskSpec): NewTask {
   return { title: `Task ${spec.id}`, description: '', dependencies: [], priority: 0, labels: [], files: [], ...spec };
 }
 

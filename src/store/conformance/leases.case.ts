@@ -5,6 +5,7 @@
  * worker slots.
  */
 import { expect } from 'vitest';
+import { lockNamesRelated } from '../../core/leases/lock-name.js';
 import { blocked, expectCode, granted, HOUR, MINUTE, ofType, SECOND, THRESHOLDS, typesOf, type Harness } from './harness.js';
 
 export function leaseCases({ it }: Harness): void {
@@ -52,6 +53,25 @@ export function leaseCases({ it }: Harness): void {
     granted(await t.acquire('carol', 'wave:5c.2'));
     granted(await t.acquire('dave', 'wave:5cx'));
     expect(await t.store.listLeases(t.project, t.clock.now())).toHaveLength(4);
+  });
+
+  it('decides conflicts between random lock names exactly as the one hierarchy rule does', async (t) => {
+    // A seeded walk over names that share prefixes, with both separators, so every engine's
+    // encoding of "related" (SQL ranges, cached filters) is held to core's lockNamesRelated.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const name = (): string => Array.from({ length: 1 + next(3) }, () => ['a', 'b', 'ab', 'a-b'][next(4)]).join(next(2) ? ':' : '.');
+    for (let i = 0; i < 40; i++) {
+      const [held, asked] = [name(), name()];
+      granted(await t.acquire('alice', held));
+      const answer = (await t.acquire('bob', asked)).result;
+      expect(answer.ok, `${held} held, ${asked} asked`).toBe(!lockNamesRelated(held, asked));
+      await t.store.releaseLease(t.ctx(), { kind: 'lock', resource: held, holder: 'alice' });
+      if (answer.ok) await t.store.releaseLease(t.ctx(), { kind: 'lock', resource: asked, holder: 'bob' });
+    }
   });
 
   it('keeps leases apart when holder ids and lock names both contain colons', async (t) => {

@@ -30,7 +30,7 @@ export function isConnectionLost(error: unknown): boolean {
 }
 
 /** Whether `error` says the database cannot serve us (as opposed to a failing statement). */
-export function isUnavailable(error: unknown): boolean {
+function isUnavailable(error: unknown): boolean {
   const code = codeOf(error);
   return isConnectionLost(error) || (code !== undefined && BUSY_STATES.has(code));
 }

@@ -23,7 +23,7 @@ import type { Scripts } from './scripts.js';
 const parse = <T>(text: string): T => JSON.parse(text) as T;
 const parseAll = <T>(texts: readonly (string | null)[]): T[] => texts.flatMap((t) => (t === null ? [] : [parse<T>(t)]));
 
-export function toHeader(meta: Record<string, string>): Header | null {
+function toHeader(meta: Record<string, string>): Header | null {
   if (meta['created'] === undefined) return null;
   const n = (field: string, fallback: number): number => Number(meta[field] ?? fallback);
   return {

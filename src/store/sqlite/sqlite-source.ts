@@ -5,6 +5,7 @@
  */
 import { CoordinationError } from '../../core/errors.js';
 import { lockAncestors } from '../../core/leases/lock-name.js';
+import type { Task } from '../../core/tasks/task.js';
 import type { Plan } from '../step/plan.js';
 import type { Read } from '../step/reads.js';
 import type { SyncSource } from '../step/runner.js';
@@ -62,15 +63,32 @@ export function createSqliteSource(q: SqliteStatements): SyncSource & { reset():
         return q.all('list_expired_state', project, r.now).map(toState);
     }
   };
+  /**
+   * The best ready tasks, from one growing read per batch: each claim of a batch asks for one
+   * more than the batch has claimed so far, so the rows are fetched in doubling pages and sliced.
+   */
+  const ready = new Map<string, { rows: Task[]; complete: boolean }>();
+  const readyTasks = (project: string, limit: number): Task[] => {
+    let page = ready.get(project);
+    if (!page || (!page.complete && page.rows.length < limit)) {
+      const want = Math.max(limit, 2 * (page?.rows.length ?? 0), 16);
+      const rows = q.all('list_ready_tasks', project, want).map(toTask);
+      page = { rows, complete: rows.length < want };
+      ready.set(project, page);
+    }
+    return page.rows.slice(0, limit);
+  };
   return {
     reset: () => {
       memo.clear();
+      ready.clear();
     },
     header(project) {
       const row = q.one('get_header', project);
       return row ? toHeader(row) : null;
     },
     load(project, r) {
+      if (r.t === 'readyTasks') return readyTasks(project, r.limit);
       const key = `${project}\u0000${JSON.stringify(r)}`;
       if (memo.has(key)) return memo.get(key);
       const value = query(project, r);

@@ -88,7 +88,7 @@ const bySeq = (a: Task, b: Task): number => a.seq - b.seq;
 const byKey = (a: StateEntry, b: StateEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Whether a lease of `kind` may conflict with `resource` (see the `leasesOn` read). */
-export const leaseIsOn = (lease: Pick<Lease, 'kind' | 'resource'>, kind: LeaseKind, resource: string): boolean =>
+const leaseIsOn = (lease: Pick<Lease, 'kind' | 'resource'>, kind: LeaseKind, resource: string): boolean =>
   lease.kind === kind && (kind === 'files' || lockNamesRelated(lease.resource, resource));
 
 /** A collection read's definition, over rows of its table (typed loosely: callers know the table). */

@@ -135,7 +135,7 @@ function* guarded<T>(s: StepContext, guard: StepGuard, step: Step<T>): StepGen<{
 }
 
 /** Answers `request` from a base answer and the plans written since (earlier first). */
-export function overlay(request: Read, base: unknown, plans: readonly Plan[]): unknown {
+function overlay(request: Read, base: unknown, plans: readonly Plan[]): unknown {
   if (isPointRead(request)) {
     const { table, key } = POINT_READS[request.t] as { table: Table; key: (r: Read) => string };
     const k = key(request);
@@ -161,7 +161,7 @@ export function overlay(request: Read, base: unknown, plans: readonly Plan[]): u
 }
 
 /** A limited read asks the base for as many more rows as the plans may have removed from it. */
-export function widened(request: Read, plans: readonly Plan[]): Read {
+function widened(request: Read, plans: readonly Plan[]): Read {
   if (request.t !== 'readyTasks') return request;
   const changed = plans.reduce((n, p) => n + p.changes.task.size, 0);
   return changed === 0 ? request : { ...request, limit: request.limit + changed };

@@ -10,7 +10,7 @@ import { read, type StepGen } from '../step/reads.js';
 import type { StepContext } from '../step/runner.js';
 import { stateKey } from '../step/tables.js';
 
-export const isLiveEntry = (entry: StateEntry | null, now: number): entry is StateEntry => entry !== null && (entry.expiresAt === null || entry.expiresAt > now);
+const isLiveEntry = (entry: StateEntry | null, now: number): entry is StateEntry => entry !== null && (entry.expiresAt === null || entry.expiresAt > now);
 
 function* liveEntry(s: StepContext, scope: string, key: string): StepGen<StateEntry | null> {
   const entry = yield* read({ t: 'state', scope, key });
