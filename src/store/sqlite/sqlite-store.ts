@@ -5,7 +5,7 @@
  * synchronously, its plan joins the batch's, and the batch is written and
  * committed at once; every caller is answered only after the COMMIT. A step that
  * throws contributes nothing, so no savepoints are needed. WAL checkpoints run on
- * a timer, off the commit path. Several processes may open one file (SQLite's
+ * a worker thread, off the commit path. Several processes may open one file (SQLite's
  * write lock serialises them), though a data directory has one server.
  */
 import Database from 'better-sqlite3';
@@ -16,6 +16,7 @@ import { createStepStore, type StepEngine } from '../step-store.js';
 import type { Store } from '../store.js';
 import type { Plan } from '../step/plan.js';
 import { batchPlan, runStepSync, type Step, type StepGuard } from '../step/runner.js';
+import { startCheckpointer } from './checkpointer.js';
 import { migrate } from './migrate.js';
 import { createFileGuard, translateSqliteError } from './sqlite-faults.js';
 import { createSqliteQueries } from './sqlite-queries.js';
@@ -132,14 +133,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
   };
 
-  const checkpoints = setInterval(() => {
-    try {
-      if (!closed) db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // A checkpoint that fails (busy, disk full) is retried at the next tick; commits are unaffected.
-    }
-  }, options.checkpointIntervalMs ?? 1_000);
-  checkpoints.unref();
+  // A private in-memory database has no WAL; a file gets its checkpoints on a worker thread.
+  const checkpointer = path === ':memory:' || path === '' ? undefined : startCheckpointer(path, options.checkpointIntervalMs ?? 1_000);
 
   const engine: StepEngine = {
     clock: options.clock ?? systemClock,
@@ -179,13 +174,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         drained();
       });
       closed = true;
-      clearInterval(checkpoints);
-      try {
-        db.pragma('wal_checkpoint(TRUNCATE)');
-      } catch {
-        // Closing still releases the file; the WAL is replayed on next open.
-      }
       db.close();
+      await checkpointer?.close();
     },
   };
   return createStepStore(engine);
