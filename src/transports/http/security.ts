@@ -8,8 +8,6 @@ import type { Access, Caller } from '../../hub/context.js';
 
 export interface AccessToken extends Access {
   token: string;
-  /** The agent this token acts as, when it is an agent's own token. */
-  agent?: string | undefined;
 }
 
 export interface HttpSecurityOptions {
@@ -55,7 +53,7 @@ export function callerFromHeaders(headers: Headers, security: HttpSecurityOption
   const presented = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
   const token = presented ? security.tokens.find((t) => t.token === presented) : undefined;
   if (!token) throw new CoordinationError('UNAUTHORIZED', presented ? 'The bearer token is not known.' : 'This server requires a bearer token.');
-  return { ...caller, agentId: token.agent ?? caller.agentId, access: { role: token.role, projects: token.projects } };
+  return { ...caller, agentId: token.agent ?? caller.agentId, access: { role: token.role, projects: token.projects, agent: token.agent } };
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
