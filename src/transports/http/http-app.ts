@@ -14,7 +14,7 @@ import { registerMcpRoute } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
-import type { HttpSecurityOptions } from './security.js';
+import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
   hub: Hub;
@@ -67,6 +67,16 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // Every route, /health, /metrics and the OpenAPI document included: a DNS-rebinding page may not read any of them.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      checkHostAndOrigin(request.raw, security);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
   app.setErrorHandler((error, _request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
     if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
@@ -84,7 +94,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   const openapi = buildOpenApi(hub.commands, options.version);
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
-  registerMetrics(app, hub.context.bus);
+  registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
   registerMcpRoute(app, { hub, security, version: options.version, toolsets: options.mcpToolsets });
