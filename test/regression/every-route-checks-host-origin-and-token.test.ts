@@ -4,10 +4,10 @@
  * admin token once tokens are configured; two Host headers are refused; and the
  * bearer scheme is case-insensitive.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, rawRequest } from '../support/server.js';
 import { startApp, type TestApp } from './support/app.js';
+import { sendRaw } from './support/raw-http.js';
 
 const AGENT = 'tok-agent-0123456789abcdef';
 const OBSERVER = 'tok-observer-0123456789abcdef';
@@ -30,24 +30,6 @@ beforeAll(async () => {
   ]);
 });
 afterAll(() => Promise.all([open.close(), secured.close()]));
-
-/** Sends raw bytes and resolves with the whole answer once the server closes (or after a quiet second). */
-function rawExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      answer += chunk;
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      resolve(answer);
-    });
-    socket.write(bytes);
-    setTimeout(() => socket.destroy(), 1_000);
-  });
-}
 
 describe('the operational routes', () => {
   it.each(ROUTES)('%s refuses a foreign Host (DNS rebinding) and a foreign Origin with 403 FORBIDDEN', async (path) => {
@@ -80,10 +62,9 @@ describe('the operational routes', () => {
 
 describe('the Host header', () => {
   it('is refused with 400 INVALID_INPUT when the request carries two', async () => {
-    const answer = await rawExchange(open.port, `GET /api/v1/agents HTTP/1.1\r\nHost: 127.0.0.1:${open.port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
-    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; details: { field: string } } };
-    expect(body.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'host' } });
+    const answer = await sendRaw(open.port, `GET /api/v1/agents HTTP/1.1\r\nHost: 127.0.0.1:${open.port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: 'INVALID_INPUT', details: { field: 'host' } } });
   });
 });
 

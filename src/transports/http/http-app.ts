@@ -14,6 +14,7 @@ import { registerMcpRoute } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
+import { createClientErrorHandler } from './client-errors.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
@@ -25,7 +26,12 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** MCP toolsets offered at /mcp (all when undefined). */
   mcpToolsets?: readonly string[] | undefined;
+  /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
+  requestTimeoutMs?: number | undefined;
 }
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
 function fromFastifyError(error: FastifyError): CoordinationError {
@@ -40,9 +46,19 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
+    // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: createClientErrorHandler(requestTimeoutMs),
     forceCloseConnections: true,
     return503OnClosing: false,
     // Lock names, scopes and keys may be 200 characters, percent-encoded up to three times that.
