@@ -13,6 +13,7 @@ import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
+import { createEventFeed } from './event-feed.js';
 import { HttpSessionTransport } from './http-transport.js';
 import { buildMcpServer } from './mcp-server.js';
 
@@ -45,6 +46,7 @@ const isMessage = (m: unknown): m is JSONRPCMessage => {
 export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions): void {
   const { hub, security } = options;
   const sessions = new Map<string, HttpSessionTransport>();
+  const feed = createEventFeed(hub.context.bus);
   const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))];
   // Blocking commands, and whether they block only when asked to (wait_seconds).
   const blocking = new Map(hub.commands.filter((c) => c.blocking).map((c) => [c.name, 'wait_seconds' in c.input.shape]));
@@ -62,7 +64,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')}.`, { field: 'toolsets' });
     if (sessions.size >= maxSessions) throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions; close some (DELETE /mcp).`, { limit: maxSessions });
     const transport = new HttpSessionTransport(randomUUID());
-    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
@@ -78,6 +80,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     await Promise.all([...sessions.values()].map((t) => t.close()));
+    feed.close();
   });
 
   /** The session a request names, or an answer saying why there is none. */
