@@ -10,7 +10,7 @@ import { storeHealth } from '../../hub/commands/status.js';
 import { buildOpenApi } from '../rest/openapi.js';
 import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
-import { registerMcpRoute } from '../mcp/http.js';
+import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** MCP toolsets offered at /mcp (all when undefined). */
   mcpToolsets?: readonly string[] | undefined;
+  /** MCP session limits (see McpRouteOptions); the defaults suit a server. */
+  mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
 }
@@ -113,6 +115,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
-  registerMcpRoute(app, { hub, security, version: options.version, toolsets: options.mcpToolsets });
+  registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }
