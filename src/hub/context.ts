@@ -15,6 +15,8 @@ export interface Access {
   role: 'agent' | 'observer' | 'admin';
   /** Project ids the token may act in; '*' for all. */
   projects: readonly string[];
+  /** The agent the token is bound to: it acts only as this agent, unless its role is admin. */
+  agent?: string | undefined;
 }
 
 /** Who calls, as the transport knows it. Command input may override project and agent. */

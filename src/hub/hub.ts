@@ -86,6 +86,14 @@ function authorize(command: Command, project: string, caller: Caller): void {
   }
 }
 
+/** A token bound to an agent acts only as that agent; an admin token may act for others. */
+function authorizeAgent(agentId: string | undefined, caller: Caller): void {
+  const bound = caller.access?.agent;
+  if (bound === undefined || agentId === bound || caller.access?.role === 'admin') return;
+  const as = agentId === undefined ? 'without an agent' : `as '${agentId}'`;
+  throw new CoordinationError('FORBIDDEN', `This token acts as agent '${bound}' only, not ${as}.`, { agent_id: agentId ?? null, bound_agent: bound });
+}
+
 export function createHub(options: HubOptions): Hub {
   const config: HubConfig = { ...DEFAULT_HUB_CONFIG, ...options.config };
   const log = options.log ?? silentLog;
@@ -118,6 +126,7 @@ export function createHub(options: HubOptions): Hub {
       const input = parsed.data;
       const call = resolveCall(command, input, caller);
       authorize(command, call.project, caller);
+      authorizeAgent(call.agentId, caller);
       try {
         return await command.run(ctx, input, call);
       } catch (error) {

@@ -10,11 +10,12 @@ import { storeHealth } from '../../hub/commands/status.js';
 import { buildOpenApi } from '../rest/openapi.js';
 import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
-import { registerMcpRoute } from '../mcp/http.js';
+import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
-import type { HttpSecurityOptions } from './security.js';
+import { createClientErrorHandler } from './client-errors.js';
+import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
   hub: Hub;
@@ -25,7 +26,14 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** MCP toolsets offered at /mcp (all when undefined). */
   mcpToolsets?: readonly string[] | undefined;
+  /** MCP session limits (see McpRouteOptions); the defaults suit a server. */
+  mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
+  /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
+  requestTimeoutMs?: number | undefined;
 }
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
 function fromFastifyError(error: FastifyError): CoordinationError {
@@ -40,9 +48,19 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
+    // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: createClientErrorHandler(requestTimeoutMs),
     forceCloseConnections: true,
     return503OnClosing: false,
     // Lock names, scopes and keys may be 200 characters, percent-encoded up to three times that.
@@ -67,6 +85,16 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // Every route, /health, /metrics and the OpenAPI document included: a DNS-rebinding page may not read any of them.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      checkHostAndOrigin(request.raw, security);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
   app.setErrorHandler((error, _request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
     if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
@@ -85,9 +113,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
   const openapi = buildOpenApi(hub.commands, options.version);
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
-  registerMetrics(app, hub.context.bus);
+  registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
-  registerMcpRoute(app, { hub, security, version: options.version, toolsets: options.mcpToolsets });
+  registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }

@@ -1,9 +1,11 @@
 /**
  * @module Prometheus text-format metrics at /metrics: HTTP requests by route and
  * status with a latency histogram, and committed events by type (from the bus).
+ * With tokens configured they need an observer or admin token: they span every project.
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '../../bus/event-bus.js';
+import { requireObserver, type HttpSecurityOptions } from './security.js';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30, 60];
 
@@ -15,7 +17,7 @@ interface Histogram {
 
 const escape = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
-export function registerMetrics(app: FastifyInstance, bus: EventBus): void {
+export function registerMetrics(app: FastifyInstance, bus: EventBus, security: HttpSecurityOptions): void {
   const requests = new Map<string, number>();
   const latency = new Map<string, Histogram>();
   const events = new Map<string, number>();
@@ -37,7 +39,8 @@ export function registerMetrics(app: FastifyInstance, bus: EventBus): void {
     done();
   });
 
-  app.get('/metrics', (_request, reply) => {
+  app.get('/metrics', (request, reply) => {
+    requireObserver(request.headers, security);
     const lines: string[] = [
       '# HELP baton_http_requests_total HTTP requests by route and status.',
       '# TYPE baton_http_requests_total counter',

@@ -1,15 +1,13 @@
 /**
- * @module HTTP security shared by REST, SSE and MCP: bearer tokens scoped to
- * projects and roles, and refusal of browsers' cross-origin and DNS-rebinding
- * requests (Host and Origin must name this server).
+ * @module HTTP security shared by every route: Host and Origin must name this
+ * server (browsers' DNS-rebinding and cross-origin requests are refused), and
+ * bearer tokens scoped to projects and roles, and optionally bound to one agent.
  */
-import { CoordinationError } from '../../core/errors.js';
+import { CoordinationError, invalidInput } from '../../core/errors.js';
 import type { Access, Caller } from '../../hub/context.js';
 
 export interface AccessToken extends Access {
   token: string;
-  /** The agent this token acts as, when it is an agent's own token. */
-  agent?: string | undefined;
 }
 
 export interface HttpSecurityOptions {
@@ -19,6 +17,12 @@ export interface HttpSecurityOptions {
 }
 
 type Headers = Record<string, string | string[] | undefined>;
+
+/** What the Host/Origin check reads of a request: Node's parsed headers, and the raw ones (which keep duplicates). */
+export interface RequestHead {
+  headers: Headers;
+  rawHeaders: readonly string[];
+}
 
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name];
@@ -30,13 +34,21 @@ const hostName = (host: string): string => {
   return host.split(':')[0] ?? host;
 };
 
-/** Resolves who is calling from the request headers, or throws UNAUTHORIZED/FORBIDDEN. */
-export function callerFromHeaders(headers: Headers, security: HttpSecurityOptions): Caller {
-  const host = header(headers, 'host');
+/**
+ * Refuses a request whose Host or Origin does not name this server. Runs for every
+ * route (an onRequest hook of the app). Node keeps only the first of several Host
+ * headers, so they are counted in the raw headers: two Hosts are refused, since a
+ * proxy in front may have routed by the other one.
+ */
+export function checkHostAndOrigin(request: RequestHead, security: HttpSecurityOptions): void {
+  let hosts = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) if (request.rawHeaders[i]?.toLowerCase() === 'host') hosts++;
+  if (hosts > 1) throw invalidInput('The request has more than one Host header; send exactly one.', { field: 'host' });
+  const host = header(request.headers, 'host');
   if (!host || !security.allowedHosts.includes(hostName(host).toLowerCase())) {
     throw new CoordinationError('FORBIDDEN', `Host '${host ?? ''}' is not one this server answers to (DNS-rebinding protection).`, { host });
   }
-  const origin = header(headers, 'origin');
+  const origin = header(request.headers, 'origin');
   if (origin !== undefined) {
     let originHost = '';
     try {
@@ -49,13 +61,35 @@ export function callerFromHeaders(headers: Headers, security: HttpSecurityOption
       throw new CoordinationError('FORBIDDEN', `Cross-origin requests from '${origin}' are refused.`, { origin });
     }
   }
-  const caller: Caller = { project: header(headers, 'x-baton-project'), agentId: header(headers, 'x-baton-agent') };
-  if (security.tokens.length === 0) return caller;
-  const auth = header(headers, 'authorization');
-  const presented = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+}
+
+/** The credentials of `Authorization: Bearer …`; the scheme is case-insensitive (RFC 7235). */
+function bearerOf(headers: Headers): string | undefined {
+  const match = /^bearer[ \t]+(.+?)[ \t]*$/i.exec(header(headers, 'authorization') ?? '');
+  return match?.[1];
+}
+
+/** The token a request presents; undefined when the server has none configured, else UNAUTHORIZED when missing or unknown. */
+function tokenOf(headers: Headers, security: HttpSecurityOptions): AccessToken | undefined {
+  if (security.tokens.length === 0) return undefined;
+  const presented = bearerOf(headers);
   const token = presented ? security.tokens.find((t) => t.token === presented) : undefined;
   if (!token) throw new CoordinationError('UNAUTHORIZED', presented ? 'The bearer token is not known.' : 'This server requires a bearer token.');
-  return { ...caller, agentId: token.agent ?? caller.agentId, access: { role: token.role, projects: token.projects } };
+  return token;
+}
+
+/** Resolves who is calling from the request headers, or throws UNAUTHORIZED. */
+export function callerFromHeaders(headers: Headers, security: HttpSecurityOptions): Caller {
+  const caller: Caller = { project: header(headers, 'x-baton-project'), agentId: header(headers, 'x-baton-agent') };
+  const token = tokenOf(headers, security);
+  if (!token) return caller;
+  return { ...caller, agentId: token.agent ?? caller.agentId, access: { role: token.role, projects: token.projects, agent: token.agent } };
+}
+
+/** Operational reads (/metrics) span every project: with tokens configured, only an observer or admin token may make them. */
+export function requireObserver(headers: Headers, security: HttpSecurityOptions): void {
+  const token = tokenOf(headers, security);
+  if (token?.role === 'agent') throw new CoordinationError('FORBIDDEN', 'This endpoint needs an observer or admin token, not an agent token.', { role: token.role });
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];

@@ -4,6 +4,9 @@
  * body, or with an SSE stream when the call may block or asked for progress; the
  * session's GET stream carries messages unrelated to a request. A client that
  * closes its POST cancels the call, and a cancelled call's stream ends at once.
+ * Requests are screened before the SDK sees them: an id already in flight in the
+ * session, or params that do not fit the method, are refused here. A session whose
+ * initialize failed closes itself.
  *
  * Why not the SDK's StreamableHTTPServerTransport: it converts every Node request
  * to a web Request and streams every answer as SSE, which cost about five times
@@ -12,8 +15,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type CallToolResult, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller } from '../../hub/context.js';
+import { invalidParams } from './request-params.js';
 
 /** Runs one plain tools/call without the SDK's dispatch (see BatonMcpServer.callTool). */
 export type DirectToolCall = (name: string, args: Record<string, unknown> | undefined, caller: Caller) => Promise<CallToolResult>;
@@ -48,6 +52,7 @@ function isPlainToolCall(m: JSONRPCMessage): m is JSONRPCMessage & PlainToolCall
 }
 
 const sseEvent = (m: JSONRPCMessage): string => `event: message\ndata: ${JSON.stringify(m)}\n\n`;
+const JSON_TYPE = 'application/json';
 
 export class HttpSessionTransport implements Transport {
   readonly sessionId: string;
@@ -61,6 +66,10 @@ export class HttpSessionTransport implements Transport {
   /** Answers plain tool calls on the hot path; everything else goes through the SDK. */
   direct: DirectToolCall | undefined;
   private readonly pending = new Map<RequestId, Exchange>();
+  /** Ids of plain tool calls being answered directly (they have no Exchange). */
+  private readonly answering = new Set<RequestId>();
+  /** The id of this session's initialize until it is answered. */
+  private initializeId: RequestId | undefined;
   private standalone: ServerResponse | undefined;
   private closed = false;
 
@@ -81,23 +90,33 @@ export class HttpSessionTransport implements Transport {
     return this.standalone !== undefined;
   }
 
+  /** Whether a request of this session is still being answered. */
+  get busy(): boolean {
+    return this.pending.size > 0 || this.answering.size > 0;
+  }
+
   /** Delivers one POST's messages; requests are answered on `res` (JSON, or SSE when `sse`). */
   post(messages: JSONRPCMessage[], res: ServerResponse, sse: boolean, caller: Caller, headers: Record<string, string | string[] | undefined>): void {
     this.lastSeen = Date.now();
-    const only = messages.length === 1 ? messages[0] : undefined;
+    const initialize = messages.find((m) => isRequest(m) && m.method === 'initialize');
+    if (initialize && 'id' in initialize) this.initializeId = initialize.id;
+    const { accepted, refusals } = this.screen(messages);
+    const only = accepted.length === 1 && refusals.length === 0 ? accepted[0] : undefined;
     if (!sse && only && this.direct && isPlainToolCall(only)) {
       this.answerDirectly(this.direct, only, res, caller);
       return;
     }
-    const requests = messages.filter(isRequest);
+    const requests = accepted.filter(isRequest);
     const extra = { requestInfo: { headers } };
     if (requests.length === 0) {
-      res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+      if (refusals.length === 0) res.writeHead(202, { 'mcp-session-id': this.sessionId }).end();
+      else res.writeHead(200, { 'content-type': JSON_TYPE, 'mcp-session-id': this.sessionId }).end(JSON.stringify(refusals.length === 1 ? refusals[0] : refusals));
     } else {
-      const exchange: Exchange = { res, sse, open: new Set(requests.map((r) => r.id)), answers: [], caller, keepalive: undefined };
+      const exchange: Exchange = { res, sse, open: new Set(requests.map((r) => r.id)), answers: [...refusals], caller, keepalive: undefined };
       for (const r of requests) this.pending.set(r.id, exchange);
       if (sse) {
         res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId });
+        for (const refusal of refusals) res.write(sseEvent(refusal));
         exchange.keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
       }
       res.on('close', () => {
@@ -108,7 +127,8 @@ export class HttpSessionTransport implements Transport {
         }
       });
     }
-    for (const m of messages) {
+    for (const refusal of refusals) this.answered(refusal);
+    for (const m of accepted) {
       this.onmessage?.(m, extra);
       if ('method' in m && m.method === 'notifications/cancelled' && !('id' in m)) {
         const requestId = (m.params as { requestId?: RequestId } | undefined)?.requestId;
@@ -140,6 +160,7 @@ export class HttpSessionTransport implements Transport {
         if (exchange.sse) exchange.res.write(sseEvent(message));
         else exchange.answers.push(message);
         this.finish(message.id);
+        this.answered(message);
       }
     } else if (options?.relatedRequestId !== undefined) {
       const exchange = this.pending.get(options.relatedRequestId);
@@ -160,16 +181,56 @@ export class HttpSessionTransport implements Transport {
     return Promise.resolve();
   }
 
+  /**
+   * Splits a POST's messages into those the SDK may see and the refusals to answer
+   * at once: a request whose id is already in flight in this session (the SDK keys
+   * answers by id, so one of the two would be lost), and params that do not fit.
+   */
+  private screen(messages: JSONRPCMessage[]): { accepted: JSONRPCMessage[]; refusals: JSONRPCMessage[] } {
+    const accepted: JSONRPCMessage[] = [];
+    const refusals: JSONRPCMessage[] = [];
+    const seen = new Set<RequestId>();
+    for (const m of messages) {
+      if (!isRequest(m)) {
+        accepted.push(m);
+        continue;
+      }
+      const error = this.pending.has(m.id) || this.answering.has(m.id) || seen.has(m.id)
+        ? { code: ErrorCode.InvalidRequest, message: `Request id ${JSON.stringify(m.id)} already in flight in this session: wait for its answer, or use another id.` }
+        : invalidParams(m);
+      if (error) refusals.push({ jsonrpc: '2.0', id: m.id, error });
+      else {
+        seen.add(m.id);
+        accepted.push(m);
+      }
+    }
+    return { accepted, refusals };
+  }
+
+  /** Bookkeeping after a response left: a session whose initialize failed is not kept. */
+  private answered(message: JSONRPCMessage): void {
+    this.lastSeen = Date.now();
+    if (this.initializeId === undefined || !isResponse(message) || message.id !== this.initializeId) return;
+    this.initializeId = undefined;
+    if ('error' in message) void this.close();
+  }
+
   private answerDirectly(direct: DirectToolCall, call: PlainToolCall, res: ServerResponse, caller: Caller): void {
-    const headers = { 'content-type': 'application/json', 'mcp-session-id': this.sessionId };
-    direct(call.params.name, call.params.arguments, caller).then(
-      (result) => res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result })),
-      (error: unknown) => {
-        const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
-        const body = { code: Number.isSafeInteger(code) ? code : -32603, message: typeof message === 'string' ? message : 'Internal error', ...(data === undefined ? {} : { data }) };
-        res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: body }));
-      },
-    );
+    const headers = { 'content-type': JSON_TYPE, 'mcp-session-id': this.sessionId };
+    this.answering.add(call.id);
+    direct(call.params.name, call.params.arguments, caller)
+      .then(
+        (result) => res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result })),
+        (error: unknown) => {
+          const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
+          const body = { code: Number.isSafeInteger(code) ? code : -32603, message: typeof message === 'string' ? message : 'Internal error', ...(data === undefined ? {} : { data }) };
+          res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: body }));
+        },
+      )
+      .finally(() => {
+        this.answering.delete(call.id);
+        this.lastSeen = Date.now();
+      });
   }
 
   /** Marks a request answered (or abandoned) and ends its HTTP response once nothing is owed. */
@@ -189,7 +250,7 @@ export class HttpSessionTransport implements Transport {
       res.writeHead(200, { ...SSE_HEADERS, 'mcp-session-id': this.sessionId }).end();
     } else {
       const body = JSON.stringify(answers.length === 1 ? answers[0] : answers);
-      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': this.sessionId }).end(body);
+      res.writeHead(200, { 'content-type': JSON_TYPE, 'mcp-session-id': this.sessionId }).end(body);
     }
   }
 }

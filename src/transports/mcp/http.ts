@@ -3,7 +3,9 @@
  * session's notification stream, DELETE ends the session. Every request passes the
  * shared HTTP security (Host/Origin against DNS rebinding, bearer tokens). A
  * session is one MCP server from buildMcpServer, created by `initialize` and kept
- * until DELETE or idle expiry; `?toolsets=` and `?project=` shape it.
+ * until DELETE, idle expiry, or eviction at the cap (least recently used first,
+ * never one with a call in flight); `?toolsets=` and `?project=` shape it. Clients
+ * open a new session when theirs is gone (404), as the stdio proxy does.
  */
 import { randomUUID } from 'node:crypto';
 import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -13,6 +15,7 @@ import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
+import { createEventFeed } from './event-feed.js';
 import { HttpSessionTransport } from './http-transport.js';
 import { buildMcpServer } from './mcp-server.js';
 
@@ -22,10 +25,13 @@ export interface McpRouteOptions {
   version: string;
   /** Toolsets this server offers (all when undefined); a connection may choose fewer. */
   toolsets?: readonly string[] | undefined;
-  /** A session without requests or an open stream for this long is closed. */
+  /** A session without requests or an open stream for this long is closed (default 10 min). */
   sessionIdleMs?: number | undefined;
+  /** At this many sessions, opening one evicts the least recently used idle one (default 10,000). */
   maxSessions?: number | undefined;
 }
+
+const DEFAULT_SESSION_IDLE_MS = 10 * 60_000;
 
 interface Query {
   toolsets?: string;
@@ -44,11 +50,13 @@ const isMessage = (m: unknown): m is JSONRPCMessage => {
 
 export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions): void {
   const { hub, security } = options;
+  // Kept in order of last use (a request moves its session to the end): the first idle one is evicted at the cap.
   const sessions = new Map<string, HttpSessionTransport>();
+  const feed = createEventFeed(hub.context.bus);
   const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))];
   // Blocking commands, and whether they block only when asked to (wait_seconds).
   const blocking = new Map(hub.commands.filter((c) => c.blocking).map((c) => [c.name, 'wait_seconds' in c.input.shape]));
-  const idleMs = options.sessionIdleMs ?? 12 * 60 * 60_000;
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
   const maxSessions = options.maxSessions ?? 10_000;
 
   const callerOf = (request: FastifyRequest): Caller => {
@@ -60,9 +68,9 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     const wanted = (request.query as Query).toolsets?.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const unknown = wanted?.filter((t) => !offered.includes(t)) ?? [];
     if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')}.`, { field: 'toolsets' });
-    if (sessions.size >= maxSessions) throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions; close some (DELETE /mcp).`, { limit: maxSessions });
+    if (sessions.size >= maxSessions) evictOne();
     const transport = new HttpSessionTransport(randomUUID());
-    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
@@ -71,13 +79,24 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     return transport;
   }
 
+  /** Makes room for a newcomer: the least recently used session with nothing in flight goes (its client reopens on 404). */
+  function evictOne(): void {
+    for (const t of sessions.values()) {
+      if (t.busy) continue;
+      void t.close();
+      return;
+    }
+    throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions, each with a call in flight; retry shortly.`, { limit: maxSessions });
+  }
+
   const sweeper = setInterval(() => {
     const cutoff = Date.now() - idleMs;
-    for (const t of sessions.values()) if (!t.streaming && t.lastSeen < cutoff) void t.close();
+    for (const t of sessions.values()) if (!t.streaming && !t.busy && t.lastSeen < cutoff) void t.close();
   }, Math.min(idleMs, 60_000)).unref();
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     await Promise.all([...sessions.values()].map((t) => t.close()));
+    feed.close();
   });
 
   /** The session a request names, or an answer saying why there is none. */
@@ -95,6 +114,10 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     const session = sessions.get(id);
     if (!session) void rpcError(reply, 404, -32001, 'Session not found: initialize a new session.');
     else if (session.owner !== request.headers.authorization) throw new CoordinationError('FORBIDDEN', 'This MCP session was opened with another token.');
+    else {
+      sessions.delete(id);
+      sessions.set(id, session);
+    }
     return session;
   }
 

@@ -19,6 +19,7 @@ import {
 import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { toCoordinationError } from '../wire-errors.js';
+import type { EventFeed } from './event-feed.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { toolError, toolResult, toolsFor } from './tools.js';
@@ -39,6 +40,8 @@ export interface BuildMcpServerOptions {
   project?: string | undefined;
   /** The caller as the transport knows it for one request (token, headers, query); none on stdio. */
   callerOf?: ((extra: RequestExtra) => Caller) | undefined;
+  /** Domain events for notifications, shared by every connection of the server. */
+  feed: EventFeed;
 }
 
 const INSTRUCTIONS =
@@ -85,6 +88,7 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
       if (name === 'register_agent' && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
+        resources.refresh();
       }
       return toolResult(name, output);
     } catch (error) {
@@ -104,8 +108,10 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
     return callTool(request.params.name, request.params.arguments, { ...options.callerOf?.(extra), signal: extra.signal, onProgress });
   });
 
-  const disposeResources = registerResources(mcp, hub, { callerOf, connection });
+  const resources = registerResources(mcp, hub, { callerOf, connection, feed: options.feed });
   registerPrompts(mcp, new Set(tools.keys()));
-  server.onclose = disposeResources;
+  server.onclose = () => {
+    resources.dispose();
+  };
   return { mcp, callTool };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CoordinationError } from '../../core/errors.js';
 import { event, type BatonEvent } from '../../core/events/event.js';
 import { COMMANDS } from '../../hub/commands/index.js';
-import { resourcesChangedBy } from './resources.js';
+import { resourcesChangedBy } from './resource-catalog.js';
 import { toolError, toolResult, toolsFor } from './tools.js';
 
 const stored = (e: ReturnType<typeof event>): BatonEvent => ({ ...e, project: 'p', id: 1, at: 0 });

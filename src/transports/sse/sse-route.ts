@@ -22,8 +22,9 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
     let cursor = Number((Array.isArray(lastEventId) ? lastEventId[0] : lastEventId) ?? query['after'] ?? 0);
     if (!Number.isInteger(cursor) || cursor < 0) cursor = 0;
     const types = query['types'] ? new Set(query['types'].split(',')) : null;
-    // Validates the project and the caller's access through the hub before streaming.
-    await hub.execute('get_events', { project, after: cursor, limit: 1 }, caller);
+    // Validates the project and the caller's access (an agent named by ?agent_id= included) through the hub before streaming.
+    const agent = query['agent_id'] === undefined ? {} : { agent_id: query['agent_id'] };
+    await hub.execute('get_events', { project, after: cursor, limit: 1, ...agent }, caller);
 
     reply.hijack();
     const res = reply.raw;
