@@ -34,6 +34,8 @@ export const ERROR_CATALOG = {
   FORBIDDEN: 'Use a token whose role and projects allow this call.',
   /** Authentication is required and missing or wrong. */
   UNAUTHORIZED: 'Send Authorization: Bearer <token>.',
+  /** The client did not send the whole request in time (a stalled or deliberately slow upload). */
+  REQUEST_TIMEOUT: 'Send the headers and body without pausing; retry the call.',
   /** A request_id was sent again by the same caller for another command or with other input. */
   REQUEST_ID_REUSED: 'Use a fresh request_id for a new call; repeat an id only to retry the very same call.',
   /** The storage engine cannot be reached. */

@@ -48,7 +48,7 @@ describe('the request timeout', () => {
       expect(answer.closed).toBe(true);
       expect(answer.elapsedMs).toBeLessThan(TIMEOUT_MS + 3_000);
       expect(answer.status).toBe(408);
-      expect(answer.body).toMatchObject({ error: { code: 'INVALID_INPUT', hint: expect.any(String) } });
+      expect(answer.body).toMatchObject({ error: { code: 'REQUEST_TIMEOUT', hint: expect.any(String) } });
     }
   });
 

@@ -18,7 +18,7 @@ interface ParserError extends Error {
 function describe(error: ParserError, requestTimeoutMs: number): { status: number; error: CoordinationError } {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     const seconds = requestTimeoutMs / 1000;
-    return { status: 408, error: new CoordinationError('INVALID_INPUT', `The request did not arrive within ${seconds} s; send its headers and body without pausing.`, { field: 'request', timeout_seconds: seconds }) };
+    return { status: 408, error: new CoordinationError('REQUEST_TIMEOUT', `The request did not arrive within ${seconds} s; send its headers and body without pausing.`, { timeout_seconds: seconds }) };
   }
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     return { status: 431, error: new CoordinationError('LIMIT_EXCEEDED', 'The request headers are too large.', { field: 'headers', limit: 'maxHeaderSize' }) };
