@@ -17,6 +17,8 @@ export interface HubConfig {
   maxWaitMs: number;
   /** Interval of progress notifications during a wait. */
   progressIntervalMs: number;
+  /** How long a timed-out wait keeps its place in the queue for the caller's re-call. */
+  waitGraceMs: number;
   /** Worker slots per project. */
   workerSlots: number;
   /** Largest JSON value in shared state or an event payload, in bytes. */
@@ -35,6 +37,7 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   defaultWaitMs: 50_000,
   maxWaitMs: 50_000,
   progressIntervalMs: 15_000,
+  waitGraceMs: 60_000,
   workerSlots: 5,
   maxValueBytes: 64 * 1024,
   eventRetention: 100_000,

@@ -1,8 +1,9 @@
 /**
  * @module The hub's blocking waits on in-memory SQLite: lock handoff to waiters
- * (FIFO, larger token), timeouts, cancellation that leaves nothing behind,
- * progress during a wait, the sweep handing over a lapsed lock, and the event
- * and peer waits. Waits are real but short (tenths of a second).
+ * (FIFO, larger token), timeouts that keep the waiter's place for a re-call,
+ * cancellation that leaves nothing behind, progress during a wait, the sweep
+ * handing over a lapsed lock, and the event and peer waits. Waits are real but
+ * short (tenths of a second).
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ async function queueFor(agent: string, name: string, input: Record<string, unkno
 }
 
 async function expectNothingHeldAfterHandoffTo(agent: string): Promise<void> {
-  expect(await run('list_locks')).toEqual({ locks: [], waiters: [] });
+  expect(await run('list_locks')).toMatchObject({ locks: [], waiters: [] });
   const { events } = await run('get_events', { types: ['lease.acquired', 'lease.released'] });
   expect((events as { type: string; data: { holder: string } }[]).map((e) => `${e.type}:${e.data.holder}`)).toEqual([
     'lease.acquired:alice', 'lease.released:alice', `lease.acquired:${agent}`, `lease.released:${agent}`,
@@ -68,10 +69,10 @@ describe('acquire_lock with wait_seconds', () => {
     for (const agent of ['alice', 'bob']) await register(agent);
     const held = await run('acquire_lock', { name: 'deploy' }, as('alice'));
     const { done } = await queueFor('bob', 'deploy');
-    expect(await run('check_lock', { name: 'deploy' })).toMatchObject({ waiters: [{ holder: 'bob' }] });
-    await run('release_lock', { name: 'deploy' }, as('alice'));
+    expect(await run('list_locks', { name: 'deploy' })).toMatchObject({ waiters: [{ holder: 'bob' }] });
+    expect(await run('release_lock', { name: 'deploy' }, as('alice'))).toMatchObject({ handed_to: [{ agent: 'bob', name: 'deploy' }] });
     const granted = await done;
-    expect(granted).toMatchObject({ acquired: true, name: 'deploy', lock: { holder: 'bob' } });
+    expect(granted).toMatchObject({ acquired: true, name: 'deploy' });
     expect(granted['token']).toBeGreaterThan(held['token'] as number);
     expect(await run('list_locks')).toMatchObject({ locks: [{ holder: 'bob' }], waiters: [] });
   });
@@ -89,7 +90,8 @@ describe('acquire_lock with wait_seconds', () => {
     for (const [i, agent] of waiters.entries()) {
       await run('release_lock', { name: 'deploy' }, as(holder));
       const granted = await (waits[i] ?? Promise.reject(new Error('no wait')));
-      expect(granted).toMatchObject({ acquired: true, lock: { holder: agent } });
+      expect(granted).toMatchObject({ acquired: true });
+      expect(await run('list_locks', { name: 'deploy' })).toMatchObject({ locks: [{ holder: agent }] });
       expect(granted['token']).toBeGreaterThan(token);
       token = granted['token'] as number;
       holder = agent;
@@ -97,15 +99,40 @@ describe('acquire_lock with wait_seconds', () => {
     expect(order).toEqual(waiters);
   });
 
-  it('answers timed_out when the lock is never released, and leaves no waiter', async () => {
-    for (const agent of ['alice', 'bob']) await register(agent);
+  it('answers timed_out with the holder and the caller’s place, and keeps that place for a re-call', async () => {
+    for (const agent of ['alice', 'bob', 'carol']) await register(agent);
     await run('acquire_lock', { name: 'deploy' }, as('alice'));
     const started = Date.now();
     const result = await run('acquire_lock', { name: 'deploy', wait_seconds: 0.2 }, as('bob'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(result).toMatchObject({ acquired: false, timed_out: true, holders: [{ holder: 'alice' }] });
+    expect(result).toMatchObject({ acquired: false, timed_out: true, holder: 'alice', queue_position: 1 });
     expect(result['message']).toEqual(expect.stringContaining('alice'));
-    expect(await run('list_locks')).toMatchObject({ locks: [{ holder: 'alice' }], waiters: [] });
+    // Still queued: carol, asking later, queues behind bob; bob's re-call resumes his ticket.
+    const { done: carol } = await queueFor('carol', 'deploy');
+    const waiting = (await run('list_locks', { name: 'deploy' }))['waiters'] as { holder: string }[];
+    expect(waiting.map((w) => w.holder)).toEqual(['bob', 'carol']);
+    const bob = run('acquire_lock', { name: 'deploy', wait_seconds: 10 }, as('bob'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await run('release_lock', { name: 'deploy' }, as('alice'));
+    expect(await bob).toMatchObject({ acquired: true });
+    await run('release_lock', { name: 'deploy' }, as('bob'));
+    expect(await carol).toMatchObject({ acquired: true });
+  });
+
+  it('gives a lock that frees in the grace period only the rest of the grace, and the re-call the full lease', async () => {
+    for (const agent of ['alice', 'bob']) await register(agent);
+    await run('acquire_lock', { name: 'deploy' }, as('alice'));
+    expect(await run('acquire_lock', { name: 'deploy', wait_seconds: 0.05 }, as('bob'))).toMatchObject({ timed_out: true, queue_position: 1 });
+    // Store time passes the end of bob's wait (the fake clock does not follow real time by itself).
+    clock.advance(1_000);
+    await run('release_lock', { name: 'deploy' }, as('alice'));
+    // Nobody waits on the answer: the handed-over lease lasts no longer than the kept place.
+    const held = (await run('list_locks', { name: 'deploy' }))['locks'] as { holder: string; expires_in_s: number }[];
+    expect(held).toMatchObject([{ holder: 'bob' }]);
+    expect(held[0]?.expires_in_s).toBeLessThanOrEqual(60);
+    const again = await run('acquire_lock', { name: 'deploy' }, as('bob'));
+    expect(again).toMatchObject({ acquired: true, renewed: true });
+    expect(again['expires_in_s']).toBeGreaterThan(800);
   });
 
   it('stops at once when cancelled, leaving no waiter and no lock held', async () => {
@@ -119,7 +146,7 @@ describe('acquire_lock with wait_seconds', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(500);
     expect(await run('list_locks')).toMatchObject({ locks: [{ holder: 'alice' }], waiters: [] });
     await run('release_lock', { name: 'deploy' }, as('alice'));
-    expect(await run('list_locks')).toEqual({ locks: [], waiters: [] });
+    expect(await run('list_locks')).toMatchObject({ locks: [], waiters: [] });
   });
 
   it('gives back a lock granted in the same instant the wait was cancelled', async () => {
@@ -168,37 +195,39 @@ describe('acquire_lock with wait_seconds', () => {
     // Store time moves past the TTL but stays inside the wait (the queue entry outlives it by the wait length).
     clock.advance(1_000);
     await hub.sweepOnce();
-    expect(await done).toMatchObject({ acquired: true, lock: { holder: 'bob' } });
+    expect(await done).toMatchObject({ acquired: true });
+    expect(await run('list_locks', { name: 'deploy' })).toMatchObject({ locks: [{ holder: 'bob' }] });
   });
 });
 
-describe('wait_for_events', () => {
+describe('get_events with wait_seconds', () => {
   it('wakes on a new matching event', async () => {
     await register('alice');
     const { last_id: lastId } = await run('get_events');
-    const waiting = run('wait_for_events', { after: lastId, types: ['custom'], timeout_seconds: 10 });
+    const waiting = run('get_events', { after: lastId, types: ['custom'], wait_seconds: 10 });
     await run('store_data', { scope: 's', key: 'k', value: 1 }, as('alice'));
     await run('publish_event', { topic: 'deploy.done', payload: { ok: true } }, as('alice'));
     const result = await waiting;
-    expect(result).toMatchObject({ timed_out: false, events: [{ type: 'custom', subject: 'deploy.done', data: { payload: { ok: true } } }] });
+    expect(result).toMatchObject({ events: [{ type: 'custom', subject: 'deploy.done', data: { payload: { ok: true } } }] });
+    expect(result).not.toHaveProperty('timed_out');
     expect(result['next_after']).toBe(result['last_id']);
   });
 
   it('answers at once when events after the cursor exist', async () => {
     await register('alice');
-    expect(await run('wait_for_events', { after: 0, timeout_seconds: 10 })).toMatchObject({ timed_out: false, events: [{ id: 1, type: 'agent.registered' }] });
+    expect(await run('get_events', { after: 0, wait_seconds: 10 })).toMatchObject({ events: [{ id: 1, type: 'agent.registered' }] });
   });
 
   it('times out when nothing comes', async () => {
     await register('alice');
     const started = Date.now();
-    expect(await run('wait_for_events', { after: 1, timeout_seconds: 0.15 })).toMatchObject({ timed_out: true, events: [], next_after: 1 });
+    expect(await run('get_events', { after: 1, wait_seconds: 0.15 })).toMatchObject({ timed_out: true, events: [], next_after: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
   it('stops at once when cancelled', async () => {
     await register('alice');
     const abort = new AbortController();
-    const waiting = run('wait_for_events', { after: 1, timeout_seconds: 20 }, as(undefined, { signal: abort.signal }));
+    const waiting = run('get_events', { after: 1, wait_seconds: 20 }, as(undefined, { signal: abort.signal }));
     const cancelledAt = Date.now();
     setTimeout(() => { abort.abort(); }, 20);
     expect(await waiting).toMatchObject({ timed_out: true, cancelled: true, events: [] });
@@ -206,10 +235,10 @@ describe('wait_for_events', () => {
   });
 });
 
-describe('wait_for_peers', () => {
+describe('list_agents with count and wait_seconds', () => {
   it('wakes when enough agents are active', async () => {
     await register('alice');
-    const waiting = run('wait_for_peers', { count: 2, timeout_seconds: 10 });
+    const waiting = run('list_agents', { count: 2, wait_seconds: 10 });
     await register('bob');
     const result = await waiting;
     expect(result).toMatchObject({ timed_out: false });
@@ -218,6 +247,6 @@ describe('wait_for_peers', () => {
 
   it('times out with the agents present so far', async () => {
     await register('alice');
-    expect(await run('wait_for_peers', { count: 3, timeout_seconds: 0.1 })).toMatchObject({ timed_out: true, agents: [{ id: 'alice' }] });
+    expect(await run('list_agents', { count: 3, wait_seconds: 0.1 })).toMatchObject({ timed_out: true, agents: [{ id: 'alice' }] });
   });
 });

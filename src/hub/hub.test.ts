@@ -92,7 +92,7 @@ describe('agent identity', () => {
   it('answers AGENT_REQUIRED after sign-off, and accepts the agent again once it rejoins', async () => {
     await register('alice');
     await run('acquire_lock', { name: 'x' }, as('alice'));
-    expect(await run('sign_off', {}, as('alice'))).toMatchObject({ signed_off: true, released: 1 });
+    expect(await run('sign_off', {}, as('alice'))).toMatchObject({ signed_off: true, released: { locks: ['x'] } });
     await failure(run('heartbeat', {}, as('alice')), 'AGENT_REQUIRED');
     await failure(run('acquire_lock', { name: 'x' }, as('alice')), 'AGENT_REQUIRED');
     await register('alice');
@@ -102,19 +102,20 @@ describe('agent identity', () => {
   it('takes agent_id from the input over the connection identity', async () => {
     await register('alice');
     await register('bob');
-    expect(await run('acquire_lock', { name: 'x', agent_id: 'bob' }, as('alice'))).toMatchObject({ acquired: true, lock: { holder: 'bob' } });
+    expect(await run('acquire_lock', { name: 'x', agent_id: 'bob' }, as('alice'))).toMatchObject({ acquired: true });
+    expect(await run('list_locks', { name: 'x' })).toMatchObject({ locks: [{ holder: 'bob' }] });
   });
 });
 
 describe('projects', () => {
   it('answers NOT_FOUND for reads of a project nothing was written to', async () => {
-    for (const name of ['list_locks', 'list_agents', 'get_all_tasks', 'get_events', 'coordinator_status', 'list_scopes']) {
+    for (const name of ['list_locks', 'list_agents', 'get_all_tasks', 'get_events', 'coordinator_status', 'list_keys']) {
       expect((await failure(run(name), 'NOT_FOUND')).details).toMatchObject({ project });
     }
   });
 
   it('serves reads of the default project and of any project once written', async () => {
-    expect(await run('list_locks', {}, {})).toEqual({ locks: [], waiters: [] });
+    expect(await run('list_locks', {}, {})).toMatchObject({ locks: [], waiters: [], total: 0, truncated: false });
     await register('alice');
     expect(await run('list_agents')).toMatchObject({ agents: [{ id: 'alice', status: 'active' }] });
     expect(await run('coordinator_status')).toMatchObject({ project, agents: { active: 1 } });
@@ -153,9 +154,9 @@ describe('the work lock', () => {
   it('resolves from the branch registered in metadata', async () => {
     await register('alice', { branch: 'issue-42-auth' });
     expect(await run('acquire_lock', { name: 'work' }, as('alice'))).toMatchObject({ acquired: true, name: 'issue:42' });
-    expect(await run('check_lock', { name: 'issue:42' })).toMatchObject({ held: true, holders: [{ holder: 'alice' }] });
+    expect(await run('list_locks', { name: 'issue:42' })).toMatchObject({ held: true, locks: [{ holder: 'alice' }] });
     await register('bob', { branch: 'feature/issue-42-other' });
-    expect(await run('acquire_lock', { name: 'work' }, as('bob'))).toMatchObject({ acquired: false, name: 'issue:42', holders: [{ holder: 'alice' }] });
+    expect(await run('acquire_lock', { name: 'work' }, as('bob'))).toMatchObject({ acquired: false, name: 'issue:42', holder: 'alice' });
     expect(await run('release_lock', { name: 'work' }, as('alice'))).toMatchObject({ released: true, name: 'issue:42' });
   });
 
@@ -188,7 +189,7 @@ describe('worker slots', () => {
     for (const agent of agents) await register(agent);
     for (const agent of agents.slice(0, 5)) expect(await run('claim_worker_slot', {}, as(agent))).toMatchObject({ claimed: true });
     expect(await run('get_workers')).toMatchObject({ slots: 5, used: 5 });
-    expect(await run('claim_worker_slot', {}, as('a6'))).toMatchObject({ claimed: false, timed_out: false, slots: 5 });
+    expect(await run('claim_worker_slot', {}, as('a6'))).toMatchObject({ claimed: false, slots: 5 });
     const queued = new Promise<void>((resolve) => {
       const stop = hub.context.bus.subscribe(project, (e) => {
         if (e.type === 'lease.queued') { stop(); resolve(); }
@@ -198,7 +199,7 @@ describe('worker slots', () => {
     await queued;
     expect(await run('get_workers')).toMatchObject({ used: 5, waiters: [{ holder: 'a6' }] });
     await run('release_worker_slot', {}, as('a3'));
-    expect(await sixth).toMatchObject({ claimed: true, slot: { holder: 'a6' } });
+    expect(await sixth).toMatchObject({ claimed: true });
     expect(await run('get_workers')).toMatchObject({ used: 5, waiters: [] });
   });
 });
@@ -216,7 +217,7 @@ describe('failures', () => {
     await register('alice');
     await run('acquire_lock', { name: 'x' }, as('alice'));
     clock.advance(15 * 60_000);
-    expect((await failure(run('renew_lock', { name: 'x' }, as('alice')), 'LEASE_LOST')).details).toMatchObject({ resource: 'x' });
+    expect((await failure(run('release_lock', { name: 'x' }, as('alice')), 'LEASE_LOST')).details).toMatchObject({ resource: 'x' });
     expect(logged).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@
  * turns any unexpected failure into INTERNAL (with the cause logged). It also owns
  * the background sweep.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import { randomBytes } from 'node:crypto';
 import { CoordinationError, invalidInput, isCoordinationError } from '../core/errors.js';
+import { digestOf, parseInput } from './input.js';
 import type { IdSource } from '../core/ports.js';
 import type { Store } from '../store/store.js';
 import type { Command, CommandOutput } from './command.js';
@@ -41,39 +41,6 @@ export interface HubOptions {
 
 const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
 const silentLog: Logger = { error: () => undefined, info: () => undefined };
-
-function parseInput(command: Command, rawInput: unknown): ReturnType<Command['input']['safeParse']> {
-  try {
-    return command.input.safeParse(rawInput ?? {});
-  } catch (error) {
-    // The schema walker recurses: absurdly deep JSON overflows the stack, which is the input's fault.
-    if (error instanceof RangeError) throw invalidInput('The input is nested too deeply.', { field: 'input' });
-    throw error;
-  }
-}
-
-function describeIssues(error: z.ZodError): CoordinationError {
-  const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const first = issues[0];
-  const where = first?.path ? `'${first.path}'` : 'input';
-  return invalidInput(`Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`, { field: first?.path ?? null, issues });
-}
-
-/** JSON with object keys sorted, so equal inputs digest equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** What a request id stands for: the command and its input, without the routing fields. */
-function digestOf(command: string, input: Record<string, unknown>): string {
-  const { project: _p, agent_id: _a, request_id: _r, ...rest } = input;
-  return createHash('sha256').update(command).update('\u0000').update(canonical(rest)).digest('base64url').slice(0, 22);
-}
 
 function authorize(command: Command, project: string, caller: Caller): void {
   const access = caller.access;
@@ -121,9 +88,7 @@ export function createHub(options: HubOptions): Hub {
     async execute(name, rawInput, caller = {}) {
       const command = byName.get(name);
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
-      const parsed = parseInput(command, rawInput);
-      if (!parsed.success) throw describeIssues(parsed.error);
-      const input = parsed.data;
+      const input = parseInput(command, rawInput);
       const call = resolveCall(command, input, caller);
       authorize(command, call.project, caller);
       authorizeAgent(call.agentId, caller);

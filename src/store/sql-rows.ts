@@ -81,6 +81,7 @@ export function createRowMappers(decode: (raw: unknown) => unknown): RowMappers 
       request: json(r['request']),
       enqueuedAt: num(r['enqueued_at']),
       deadline: num(r['deadline']),
+      ...(r['active_until'] === null || r['active_until'] === undefined ? {} : { activeUntil: num(r['active_until']) }),
     }),
     toTask: (r) => ({
       project: str(r['project']),

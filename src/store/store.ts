@@ -74,12 +74,30 @@ export interface AcquireInput {
   force: boolean;
   /** Queue the request when blocked, until this deadline; omitted means do not queue. */
   queueUntil?: number | undefined;
+  /**
+   * When the caller's wait ends, if before `queueUntil`: the rest is a grace period in which
+   * the waiter keeps its place for a re-call. A re-call by the same holder for the same
+   * resource resumes its ticket instead of queueing behind later callers.
+   */
+  waitingUntil?: number | undefined;
   thresholds: StatusThresholds;
 }
 
 export type AcquireResult =
   | { ok: true; lease: Lease; renewed: boolean; broken: Lease[] }
-  | { ok: false; reason: 'held'; conflicts: Lease[]; waitersAhead: number; forceable: boolean; holders: Member[]; ticket: number | null };
+  | {
+      ok: false;
+      reason: 'held';
+      conflicts: Lease[];
+      /** Conflicting waiters queued ahead of this request (for a queued one: ahead of its ticket). */
+      waitersAhead: number;
+      forceable: boolean;
+      holders: Member[];
+      /** The caller's place in the queue, kept or new; null when it did not queue. */
+      ticket: number | null;
+      /** Whether the ticket is one the caller already had (a resumed wait). */
+      resumed: boolean;
+    };
 
 export interface LeaseRef {
   kind: LeaseKind;
@@ -129,6 +147,8 @@ export interface TaskQuery {
   status?: TaskStatus[] | undefined;
   labels?: string[] | undefined;
   limit: number;
+  /** Only tasks added after the one with this sequence number (paging in insertion order). */
+  afterSeq?: number | undefined;
 }
 
 // ---- state ---------------------------------------------------------------

@@ -96,7 +96,7 @@ describe('external MCP clients', () => {
     const args = ['--method', 'tools/call', '--tool-name', 'register_agent', '--tool-arg', 'name=inspector', '--header', 'X-Baton-Agent: inspector-1'];
     const called = await run(INSPECTOR_CLI, [`${server.url}/mcp`, ...args], env);
     expect(called.code, called.stderr).toBe(0);
-    expect(JSON.parse(called.stdout)).toMatchObject({ structuredContent: { agent_id: 'inspector-1', agent: { name: 'inspector' } } });
+    expect(JSON.parse(called.stdout)).toMatchObject({ structuredContent: { agent_id: 'inspector-1', status: 'active' } });
   });
 
   it('the MCP conformance suite passes every server scenario that applies to Baton', async () => {
@@ -113,7 +113,7 @@ describe('external MCP clients', () => {
     const client = new Client({ name: 'modern', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
     expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
-    expect((await client.listTools()).tools.length).toBe(server.hub.commands.length);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('start_session');
     await client.close();
   });
 });

@@ -50,39 +50,57 @@ afterAll(async () => {
 });
 
 describe('MCP tool catalog', () => {
-  it('lists every hub command as a tool with a short description and an input schema with limits', async () => {
+  it('lists the default toolsets as lean tools with short descriptions, honest annotations and output schemas', async () => {
     const client = await httpClient(server.url);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(server.hub.commands.map((c) => c.name));
+    const defaults = ['presence', 'status', 'locks', 'files', 'tasks'];
+    expect(tools.map((t) => t.name)).toEqual(server.hub.commands.filter((c) => defaults.includes(c.toolset)).map((c) => c.name));
     for (const tool of tools) {
       expect(tool.description?.length).toBeLessThan(200);
       expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
     }
     const acquire = tools.find((t) => t.name === 'acquire_lock');
-    expect(acquire?.inputSchema.properties?.['name']).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(acquire?.inputSchema.properties?.['name']).toMatchObject({ type: 'string' });
+    expect(acquire?.inputSchema.properties).not.toHaveProperty('agent_id');
     expect(acquire?.annotations).toMatchObject({ readOnlyHint: false });
     expect(tools.find((t) => t.name === 'list_locks')?.annotations).toMatchObject({ readOnlyHint: true });
+    expect(client.getInstructions()).toContain('start_session');
     await client.close();
   });
 
-  it('offers only the toolsets a connection asks for, and says why another tool is unknown', async () => {
-    const client = await httpClient(server.url, { query: { toolsets: 'locks,status' } });
+  it('lists the toolsets a connection asks for, always with presence and status, and calls the rest it may not list', async () => {
+    const client = await httpClient(server.url, { query: { toolsets: 'locks,tasks' } });
     const names = (await client.listTools()).tools.map((t) => t.name);
-    expect(names).toEqual(['acquire_lock', 'release_lock', 'renew_lock', 'check_lock', 'list_locks', 'coordinator_status', 'health_check']);
-    const refused = await client.callTool({ name: 'register_agent', arguments: {} }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(McpError);
-    expect(String(refused)).toContain("toolset 'presence'");
+    expect(names).toContain('register_agent');
+    expect(names).toContain('start_session');
+    expect(names).toContain('coordinator_status');
+    expect(names).toContain('acquire_lock');
+    expect(names).toContain('claim_task');
+    expect(names).not.toContain('reserve_files');
+    // Every listed-toolset connection can act: registering works, and so does an unlisted tool the server offers.
+    expect(await call(client, 'register_agent', { agent_id: 'toolsets-agent' })).toMatchObject({ agent_id: 'toolsets-agent' });
+    expect(await call(client, 'reserve_files', { paths: ['x.ts'] })).toMatchObject({ reserved: true });
+    expect(client.getInstructions()).not.toContain('reserve_files');
     await client.close();
     await expect(httpClient(server.url, { query: { toolsets: 'locks,nope' } })).rejects.toThrow(/nope/);
+    const everything = await httpClient(server.url, { query: { toolsets: 'all' } });
+    expect((await everything.listTools()).tools).toHaveLength(server.hub.commands.length);
+    await everything.close();
   });
 
   it('offers only the toolsets the server configuration enables', async () => {
-    const narrow = await startInProcess({}, { toolsets: ['status'] });
+    const narrow = await startInProcess({}, { toolsets: ['presence', 'status'] });
     try {
       const client = await httpClient(narrow.url);
-      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['coordinator_status', 'health_check']);
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      expect(tools).toContain('coordinator_status');
+      expect(tools).not.toContain('acquire_lock');
+      const refused = await client.callTool({ name: 'acquire_lock', arguments: { name: 'x' } }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(McpError);
+      expect(String(refused)).toContain("toolset 'locks'");
       await client.close();
-      await expect(httpClient(narrow.url, { query: { toolsets: 'locks' } })).rejects.toThrow(/offers status/);
+      await expect(httpClient(narrow.url, { query: { toolsets: 'locks' } })).rejects.toThrow(/offers presence, status/);
     } finally {
       await narrow.close();
     }
@@ -91,8 +109,8 @@ describe('MCP tool catalog', () => {
   it('answers a call the same with a progress token (through the SDK dispatch, as an event stream) as without', async () => {
     const client = await httpClient(server.url, { headers: { 'x-baton-agent': 'same-answer' } });
     await call(client, 'register_agent');
-    const plain = await client.callTool({ name: 'check_lock', arguments: { name: 'same' } });
-    const streamed = await client.callTool({ name: 'check_lock', arguments: { name: 'same' } }, undefined, { onprogress: () => undefined });
+    const plain = await client.callTool({ name: 'list_locks', arguments: { name: 'same' } });
+    const streamed = await client.callTool({ name: 'list_locks', arguments: { name: 'same' } }, undefined, { onprogress: () => undefined });
     expect(streamed).toEqual(plain);
     const unknownPlain = await client.callTool({ name: 'nope', arguments: {} }).catch((e: unknown) => String(e));
     const unknownStreamed = await client.callTool({ name: 'nope', arguments: {} }, undefined, { onprogress: () => undefined }).catch((e: unknown) => String(e));
@@ -108,7 +126,8 @@ describe('MCP identity', () => {
     expect(missing.code).toBe('AGENT_REQUIRED');
     expect(missing.text).toContain('register_agent');
     const { agent_id: agentId } = await call(client, 'register_agent', { name: 'worker' });
-    expect(await call(client, 'acquire_lock', { name: 'x' })).toMatchObject({ acquired: true, lock: { holder: agentId } });
+    expect(await call(client, 'acquire_lock', { name: 'x' })).toMatchObject({ acquired: true });
+    expect(await call(client, 'list_locks', { name: 'x' })).toMatchObject({ locks: [{ holder: agentId }] });
     // An explicit argument wins over the session.
     expect(await callError(client, 'heartbeat', { agent_id: 'someone-else' })).toMatchObject({ code: 'AGENT_REQUIRED' });
     await client.close();
@@ -118,7 +137,8 @@ describe('MCP identity', () => {
     const project = randomId('p');
     const byHeader = await httpClient(server.url, { headers: { 'x-baton-agent': 'header-agent', 'x-baton-project': project } });
     expect(await call(byHeader, 'register_agent')).toMatchObject({ agent_id: 'header-agent', project });
-    expect(await call(byHeader, 'heartbeat')).toMatchObject({ agent: { id: 'header-agent' } });
+    expect(await call(byHeader, 'heartbeat')).toMatchObject({ status: 'active' });
+    expect(await call(byHeader, 'list_agents')).toMatchObject({ agents: [{ id: 'header-agent' }] });
     await byHeader.close();
 
     const byToken = await httpClient(secured.url, { headers: { authorization: `Bearer ${TOKEN}`, 'x-baton-agent': 'header-agent' } });
@@ -148,7 +168,9 @@ describe('MCP bad input', () => {
     const unknown = await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: unknown) => e);
     expect(unknown).toMatchObject({ code: -32602 });
     expect(String(unknown)).toContain('no_such_tool');
-    expect(await call(client, 'heartbeat')).toMatchObject({ agent: { id: 'bad-input' } });
+    expect(await call(client, 'heartbeat')).toMatchObject({ status: 'active' });
+    const unknownArgument = await callError(client, 'acquire_lock', { name: 'x', timeout_seconds: 5 });
+    expect(unknownArgument).toMatchObject({ code: 'INVALID_INPUT', details: { did_you_mean: 'wait_seconds' } });
     await client.close();
   });
 
@@ -173,7 +195,7 @@ describe('MCP waits', () => {
   it('ends a bounded wait with timed_out, sending progress while it waits when asked', async () => {
     const client = await httpClient(server.url);
     const progress: number[] = [];
-    const result = await client.callTool({ name: 'wait_for_events', arguments: { after: 1e9, timeout_seconds: 0.5 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    const result = await client.callTool({ name: 'get_events', arguments: { after: 1e9, wait_seconds: 0.5 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
     expect(result.structuredContent).toMatchObject({ events: [], timed_out: true });
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -189,12 +211,12 @@ describe('MCP waits', () => {
     const abort = new AbortController();
     const started = Date.now();
     const waiting = waiter.callTool({ name: 'acquire_lock', arguments: { name: 'busy', wait_seconds: 30 } }, undefined, { signal: abort.signal });
-    await eventually(async () => ((await call(holder, 'check_lock', { name: 'busy' }))['waiters'] as unknown[]).length === 1);
+    await eventually(async () => ((await call(holder, 'list_locks', { name: 'busy' }))['waiters'] as unknown[]).length === 1);
     abort.abort();
     await expect(waiting).rejects.toThrow();
-    await eventually(async () => ((await call(holder, 'check_lock', { name: 'busy' }))['waiters'] as unknown[]).length === 0, 2_000);
+    await eventually(async () => ((await call(holder, 'list_locks', { name: 'busy' }))['waiters'] as unknown[]).length === 0, 2_000);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(await call(waiter, 'check_lock', { name: 'busy' })).toMatchObject({ held: true });
+    expect(await call(waiter, 'list_locks', { name: 'busy' })).toMatchObject({ held: true });
     await Promise.all([holder.close(), waiter.close()]);
   });
 
@@ -212,10 +234,10 @@ describe('MCP waits', () => {
       headers: { ...JSON_HEADERS, 'mcp-session-id': session, 'x-baton-agent': 'w' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'acquire_lock', arguments: { name: 'busy', wait_seconds: 30 } } }),
     }).catch(() => undefined);
-    await eventually(async () => ((await call(holder, 'check_lock', { name: 'busy' }))['waiters'] as unknown[]).length === 1);
+    await eventually(async () => ((await call(holder, 'list_locks', { name: 'busy' }))['waiters'] as unknown[]).length === 1);
     abort.abort();
     await request;
-    await eventually(async () => ((await call(holder, 'check_lock', { name: 'busy' }))['waiters'] as unknown[]).length === 0, 2_000);
+    await eventually(async () => ((await call(holder, 'list_locks', { name: 'busy' }))['waiters'] as unknown[]).length === 0, 2_000);
     await holder.close();
   });
 });
@@ -262,7 +284,7 @@ describe('MCP resources, logging and prompts', () => {
     await client.setLoggingLevel('info');
     await call(client, 'register_agent', { agent_id: 'logger' });
     await call(client, 'acquire_lock', { name: 'l', ttl_seconds: 60 });
-    await call(client, 'renew_lock', { name: 'l' });
+    await call(client, 'acquire_lock', { name: 'l' });
     await eventually(() => Promise.resolve(messages.some((m) => (m.data as { type?: string }).type === 'lease.acquired')));
     expect(messages.every((m) => m.level !== 'debug' && m.logger === 'baton')).toBe(true);
     await client.close();
@@ -273,10 +295,9 @@ describe('MCP resources, logging and prompts', () => {
     expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(['startup', 'sign-off']);
     const startup = await client.getPrompt({ name: 'startup', arguments: { name: 'Ada' } });
     const text = startup.messages.map((m) => (m.content.type === 'text' ? m.content.text : '')).join('\n');
-    expect(text).toContain('register_agent (name "Ada")');
-    expect(text).toContain('coordinator_status');
+    expect(text).toContain('start_session with name "Ada"');
     const signOff = await client.getPrompt({ name: 'sign-off' });
-    expect(JSON.stringify(signOff.messages)).toContain('sign_off');
+    expect(JSON.stringify(signOff.messages)).toContain('end_session');
     await client.close();
   });
 });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   });
   // The first proxy starts the shared server (mcp-stdio.test.ts covers that); later ones find it.
   const first = await stdioClient({ BATON_DATA_DIR: dataDir, BATON_PORT: '0' });
-  await call(first.client, 'health_check');
+  await call(first.client, 'coordinator_status');
   await first.close();
 });
 
@@ -73,16 +73,17 @@ describe.each([
     expect(first).toMatchObject({ acquired: true, name: 'deploy' });
 
     const refused = await call(b, 'acquire_lock', { name: 'deploy' });
-    expect(refused).toMatchObject({ acquired: false, timed_out: false });
+    expect(refused).toMatchObject({ acquired: false, holder: expect.any(String) as unknown });
+    expect(refused).not.toHaveProperty('timed_out');
     expect(String(refused['message'])).toContain('alice');
 
     const waiting = call(b, 'acquire_lock', { name: 'deploy', wait_seconds: 20 });
-    await eventually(async () => ((await call(a, 'check_lock', { name: 'deploy' }))['waiters'] as unknown[]).length === 1);
+    await eventually(async () => ((await call(a, 'list_locks', { name: 'deploy' }))['waiters'] as unknown[]).length === 1);
     await call(a, 'release_lock', { name: 'deploy', token: first['token'] });
     const granted = await waiting;
     expect(granted).toMatchObject({ acquired: true, name: 'deploy' });
     expect(granted['token']).toBeGreaterThan(first['token'] as number);
-    const holders = (await call(a, 'check_lock', { name: 'deploy' }))['holders'] as { holder: string }[];
+    const holders = (await call(a, 'list_locks', { name: 'deploy' }))['locks'] as { holder: string }[];
     expect(holders).toHaveLength(1);
   });
 
@@ -97,7 +98,7 @@ describe.each([
         { id: 'ship', title: 'Ship', dependencies: ['test', 'lint'] },
       ],
     });
-    const ready = (await call(b, 'get_available_tasks'))['tasks'] as { id: string }[];
+    const ready = (await call(b, 'get_all_tasks', { status: ['ready'] }))['tasks'] as { id: string }[];
     expect(ready.map((t) => t.id)).toEqual(['build']);
 
     const build = await call(a, 'claim_task');

@@ -50,9 +50,12 @@ describe('baton mcp (stdio proxy)', () => {
     const agents = (await call(b.client, 'list_agents', { project }))['agents'] as { id: string }[];
     expect(agents.map((x) => x.id)).toEqual(['a']);
 
-    const later = await proxy({ ...env, BATON_MCP_TOOLSETS: 'status' });
+    const later = await proxy({ ...env, BATON_MCP_TOOLSETS: 'state' });
     expect(later.stderr()).not.toContain('starting');
-    expect((await later.client.listTools()).tools.map((t) => t.name)).toEqual(['coordinator_status', 'health_check']);
+    const names = (await later.client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('store_data');
+    expect(names).toContain('start_session');
+    expect(names).not.toContain('acquire_lock');
   });
 
   it('acts as the CLAUDE_CODE_SESSION_ID agent across a restart of the proxy', async () => {
@@ -67,9 +70,10 @@ describe('baton mcp (stdio proxy)', () => {
       await first.close();
 
       const second = await proxy(env);
-      expect(await call(second.client, 'heartbeat', { activity: 'working' })).toMatchObject({ agent: { id: sessionId, activity: 'working' } });
-      const lock = await call(second.client, 'check_lock', { name: 'db-migrations' });
-      expect(lock['holders']).toMatchObject([{ holder: sessionId }]);
+      expect(await call(second.client, 'heartbeat', { activity: 'working' })).toMatchObject({ status: 'active' });
+      expect(await call(second.client, 'list_agents')).toMatchObject({ agents: [{ id: sessionId, activity: 'working' }] });
+      const lock = await call(second.client, 'list_locks', { name: 'db-migrations' });
+      expect(lock['locks']).toMatchObject([{ holder: sessionId }]);
       await call(second.client, 'release_lock', { name: 'db-migrations' });
 
       // The same state through HTTP: one server, whatever the client's transport.
@@ -96,7 +100,7 @@ describe('baton mcp (stdio proxy)', () => {
 
     server = await startBaton({ ...config, port }, silent);
     try {
-      expect(await call(p.client, 'heartbeat', { activity: 'idle' })).toMatchObject({ agent: { id: 'steady', activity: 'idle' } });
+      expect(await call(p.client, 'heartbeat', { activity: 'idle' })).toMatchObject({ status: 'active' });
       expect(p.stderr()).toContain('opening a new one');
     } finally {
       await server.close();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/hub/commands/index.js';
-import { API_PREFIX, ROUTES } from '../../src/transports/rest/routes.js';
+import { ALIAS_ROUTES, API_PREFIX, ROUTES } from '../../src/transports/rest/routes.js';
 import { cleanupAll, createClient, randomId, rawRequest, registerAgent, startServer, type ApiBody, type ApiResponse, type RestClient, type ServerProcess } from '../support/server.js';
 
 let server: ServerProcess;
@@ -69,7 +69,7 @@ describe('REST bad input', () => {
     expectTypedError(await client.put('/state/cfg/k', {}), 400, 'INVALID_INPUT', 'value');
     expectTypedError(await client.post('/events', {}), 400, 'INVALID_INPUT', 'topic');
     expectTypedError(await client.post('/tasks', { description: 'no title' }), 400, 'INVALID_INPUT', 'title');
-    expectTypedError(await client.get('/agents/wait'), 400, 'INVALID_INPUT', 'count');
+    expectTypedError(await client.get('/agents', { timeout_seconds: 3 }), 400, 'INVALID_INPUT', 'timeout_seconds');
     expectTypedError(await client.get('/state/cfg/k'), 404, 'NOT_FOUND');
     await expectStillServing();
   });
@@ -224,17 +224,20 @@ describe('REST bad input', () => {
 });
 
 describe('OpenAPI document', () => {
-  it('lists exactly one operation for every hub command, at its route', async () => {
-    const doc = await api.get<{ openapi: string; paths: Record<string, Record<string, { operationId: string }>> }>('/api/v1/openapi.json');
+  it('lists one operation for every hub command at its route, and one per alias route, with the command output as its response', async () => {
+    const doc = await api.get<{ openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: { type?: string } }> }> }>> }>('/api/v1/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     const names = COMMANDS.map((c) => c.name).sort();
     expect(Object.keys(ROUTES).sort()).toEqual(names);
+    for (const alias of ALIAS_ROUTES) expect(names, alias.name).toContain(alias.command);
     const operations = Object.values(doc.body.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
-    expect(operations.sort()).toEqual(names);
+    expect(operations.sort()).toEqual([...names, ...ALIAS_ROUTES.map((a) => a.name)].sort());
     for (const name of names) {
       const route = ROUTES[name]!;
-      expect(doc.body.paths[`${API_PREFIX}${route.path}`]?.[route.method.toLowerCase()]?.operationId, name).toBe(name);
+      const operation = doc.body.paths[`${API_PREFIX}${route.path}`]?.[route.method.toLowerCase()];
+      expect(operation?.operationId, name).toBe(name);
+      expect(operation?.responses['200']?.content?.['application/json']?.schema.type, name).toBe('object');
     }
   });
 });

@@ -127,8 +127,9 @@ describe('a server configured with tokens', () => {
     const registered = await as(tokens.alphaAgent).post<{ agent_id: string }>('/agents', { name: 'bot' });
     expect(registered.status).toBe(200);
     expect(registered.body.agent_id).toBe('alpha-bot');
-    const lock = await as(tokens.alphaAgent).post<{ acquired: boolean; lock: { holder: string } }>('/locks/deploy/acquire', {});
+    const lock = await as(tokens.alphaAgent).post<{ acquired: boolean }>('/locks/deploy/acquire', {});
     expect(lock.body.acquired).toBe(true);
-    expect(lock.body.lock.holder).toBe('alpha-bot');
+    const held = await as(tokens.alphaAgent).get<{ locks: { holder: string }[] }>('/locks/deploy');
+    expect(held.body.locks.map((l) => l.holder)).toEqual(['alpha-bot']);
   });
 });

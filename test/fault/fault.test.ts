@@ -84,7 +84,7 @@ for (const kind of ENGINES) {
         const waiting = waiter.call('acquire_lock', { name: 'handoff', wait_seconds: 20 }, { timeoutMs: 30_000 });
         for (let queued = false; !queued; ) {
           await sleep(20);
-          const check = await holder.call('check_lock', { name: 'handoff' });
+          const check = await holder.call('list_locks', { name: 'handoff' });
           queued = (check.body['waiters'] as unknown[]).length === 1;
         }
         let answeredAt = 0;
@@ -115,12 +115,12 @@ for (const kind of ENGINES) {
       try {
         for (let queued = false; !queued; ) {
           await sleep(20);
-          queued = ((await holder.call('check_lock', { name: 'handoff' })).body['waiters'] as unknown[]).length === 1;
+          queued = ((await holder.call('list_locks', { name: 'handoff' })).body['waiters'] as unknown[]).length === 1;
         }
         await team!.coordinators[0]!.kill();
         expect((await holder.call('release_lock', { name: 'handoff' })).ok).toBe(true);
         const answer = await waiting;
-        const holders = (await holder.call('check_lock', { name: 'handoff' })).body['holders'] as { holder: string; token: number }[];
+        const holders = (await holder.call('list_locks', { name: 'handoff' })).body['locks'] as { holder: string; token: number }[];
         expect(holders.map((h) => h.holder)).toEqual(['waiter']);
         expect(answer.body, `the store handed the lock to the waiter (token ${holders[0]?.token}), but its retried call answered otherwise`).toMatchObject({
           acquired: true,

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { restCaller, type CallCommand } from '../support/callers.js';
+import { allTasks, restCaller, type CallCommand } from '../support/callers.js';
 import { cleanupAll, randomId, REPO_ROOT, sleep, startServer, tempDir, type ServerProcess } from '../support/server.js';
 import { killWorkers, runWorker } from '../support/workers.js';
 import type { AckedOp, CrashLoadParams, LoopEnd } from './workers/crash-load.js';
@@ -56,7 +56,7 @@ async function allEvents(call: CallCommand): Promise<Map<number, { type: string;
 }
 
 async function expectAcknowledgedSurvived(call: CallCommand, acks: AckedOp[]): Promise<void> {
-  const tasks = new Set(((await call('get_all_tasks', { limit: 5000 }))['tasks'] as { id: string }[]).map((t) => t.id));
+  const tasks = new Set((await allTasks(call)).map((t) => t['id'] as string));
   const ackedTasks = acks.flatMap((a) => (a.op === 'task' ? [a.id] : []));
   expect(ackedTasks.filter((id) => !tasks.has(id)), 'acknowledged tasks lost').toEqual([]);
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type Hub } from '../../src/hub/hub.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { hubCaller, restCaller, type CallCommand } from '../support/callers.js';
+import { allTasks, hubCaller, restCaller, type CallCommand } from '../support/callers.js';
 import { cleanupAll, randomId, startServer, tempDir, REPO_ROOT } from '../support/server.js';
 import { killWorkers, runWorker } from '../support/workers.js';
 import type { WorkerLine, WorkerParams } from './workers/race-worker.js';
@@ -126,8 +126,7 @@ function describeRaces(title: string, scenario: Scenario, backend: Backend): voi
       expect(new Set(ids).size, 'a task was completed by two clients').toBe(ids.length);
       expect([...ids].sort()).toEqual([...outcome.tasks].sort());
       expect(new Set(done.map((d) => d.token)).size).toBe(done.length);
-      const all = await outcome.call('get_all_tasks', { limit: 5000 });
-      const tasks = all['tasks'] as { id: string; status: string; attempts: number; output: { by: string } }[];
+      const tasks = (await allTasks(outcome.call, true)) as unknown as { id: string; status: string; attempts: number; output: { by: string } }[];
       expect(tasks).toHaveLength(scenario.tasks);
       for (const task of tasks) {
         expect(task.status, task.id).toBe('done');

@@ -45,8 +45,8 @@ describe('two in-flight requests with one JSON-RPC id in one session', () => {
     expect((await holder.post('/locks/busy/release', {})).status).toBe(200);
     const answered = (await first).body as RpcMessage[];
     const result = answered.find((m) => m.id === 7);
-    expect(result?.result?.structuredContent).toMatchObject({ acquired: true, lock: { holder: 'waiter' } });
-    expect((await holder.get('/locks/busy')).body).toMatchObject({ held: true, holders: [{ holder: 'waiter' }] });
+    expect(result?.result?.structuredContent).toMatchObject({ acquired: true });
+    expect((await holder.get('/locks/busy')).body).toMatchObject({ held: true, locks: [{ holder: 'waiter' }] });
   });
 
   it('refuses a repeated id within one batch, answering the others', async () => {

@@ -48,7 +48,7 @@ describe('at the session cap', () => {
   it('never evicts a session with a call in flight', async () => {
     const server = await app({ maxSessions: 2 });
     const busy = await openSession(server.url);
-    const waiting = rpc(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'wait_for_events', arguments: { after: 1e9, timeout_seconds: 1 } } }, busy);
+    const waiting = rpc(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_events', arguments: { after: 1e9, wait_seconds: 1 } } }, busy);
     const idle = await openSession(server.url);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const newcomer = await openSession(server.url);
@@ -78,7 +78,7 @@ describe('idle sessions', () => {
     await call(proxy.client, 'register_agent', { project });
     // Another client takes the only slot: the proxy's session is evicted.
     await openSession(server.url);
-    await eventually(async () => (await call(proxy.client, 'heartbeat', { project }))['agent'] !== undefined);
+    await eventually(async () => (await call(proxy.client, 'heartbeat', { project }))['status'] === 'active');
     expect(proxy.stderr()).toContain('forgot this session');
     await proxy.close();
   });

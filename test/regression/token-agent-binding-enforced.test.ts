@@ -45,7 +45,7 @@ describe('a token bound to an agent', () => {
     const res = await alice.post('/agents/bob/sign-off', {});
     expect(res.status).toBe(403);
     expect(res.body.error?.code).toBe('FORBIDDEN');
-    expect((await admin.get('/locks/bob-lock')).body).toMatchObject({ held: true, holders: [{ holder: 'bob' }] });
+    expect((await admin.get('/locks/bob-lock')).body).toMatchObject({ held: true, locks: [{ holder: 'bob' }] });
   });
 
   it('refuses another agent in MCP arguments as a FORBIDDEN tool error', async () => {
@@ -53,7 +53,7 @@ describe('a token bound to an agent', () => {
     const refused = await callError(client, 'release_lock', { name: 'bob-lock', agent_id: 'bob' });
     expect(refused.code).toBe('FORBIDDEN');
     expect(refused.text).toContain("'alice'");
-    expect(await call(client, 'heartbeat', {})).toMatchObject({ agent: { id: 'alice' } });
+    expect(await call(client, 'heartbeat', {})).toMatchObject({ status: 'active' });
     await client.close();
     expect((await admin.get('/locks/bob-lock')).body).toMatchObject({ held: true });
   });
@@ -68,14 +68,16 @@ describe('a token bound to an agent', () => {
   });
 
   it('still acts as its own agent, explicitly or by default', async () => {
-    expect((await alice.post('/locks/own/acquire', { agent_id: 'alice' })).body).toMatchObject({ acquired: true, lock: { holder: 'alice' } });
+    expect((await alice.post('/locks/own/acquire', { agent_id: 'alice' })).body).toMatchObject({ acquired: true });
+    expect((await admin.get('/locks/own')).body).toMatchObject({ locks: [{ holder: 'alice' }] });
     expect((await alice.post('/locks/own/release', {})).status).toBe(200);
   });
 });
 
 describe('an admin token', () => {
   it('may act for another agent', async () => {
-    expect((await admin.post('/locks/for-bob/acquire', { agent_id: 'bob' })).body).toMatchObject({ acquired: true, lock: { holder: 'bob' } });
+    expect((await admin.post('/locks/for-bob/acquire', { agent_id: 'bob' })).body).toMatchObject({ acquired: true });
+    expect((await admin.get('/locks/for-bob')).body).toMatchObject({ locks: [{ holder: 'bob' }] });
     expect((await admin.post('/agents/bob/heartbeat', {})).status).toBe(200);
   });
 });

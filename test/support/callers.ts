@@ -61,3 +61,15 @@ export function hubCaller(hub: Hub, project: string, agent?: string): CallComman
     }
   };
 }
+
+/** Every task of the project, page after page (get_all_tasks pages at most 200). */
+export async function allTasks(call: CallCommand, detail = false): Promise<CommandResult[]> {
+  const tasks: CommandResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await call('get_all_tasks', { limit: 200, detail, ...(cursor ? { cursor } : {}) });
+    tasks.push(...(page['tasks'] as CommandResult[]));
+    cursor = page['next_cursor'] as string | undefined;
+  } while (cursor);
+  return tasks;
+}

@@ -88,6 +88,17 @@ export function planWaiterGrants(waiters: Waiter[], live: Lease[], now: number):
   return granted;
 }
 
+/**
+ * The TTL of a lease handed to a queued waiter. While its call still waits it gets what
+ * it asked for; in the grace period after (nobody is waiting on the answer yet) only the
+ * rest of the grace, so a caller that never comes back does not hold the lease for long —
+ * its re-call renews the lease to the full TTL.
+ */
+export function queuedGrantTtl(waiter: Waiter, now: number): number {
+  if (waiter.activeUntil === undefined || now <= waiter.activeUntil) return waiter.request.ttlMs;
+  return Math.max(1, Math.min(waiter.request.ttlMs, waiter.deadline - now));
+}
+
 function dedupe(leases: Lease[]): Lease[] {
   return [...new Map(leases.map((l) => [l.id, l])).values()];
 }

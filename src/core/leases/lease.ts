@@ -46,6 +46,11 @@ export interface Waiter {
   enqueuedAt: number;
   /** The waiter is forgotten after this time (its caller gave up or died). */
   deadline: number;
+  /**
+   * When the call that waits for it ends. Between this and `deadline` the waiter keeps
+   * its place for a re-call (a grace period); absent means the whole wait is active.
+   */
+  activeUntil?: number | undefined;
 }
 
 export const isLive = (lease: Pick<Lease, 'expiresAt'>, now: number): boolean => lease.expiresAt > now;

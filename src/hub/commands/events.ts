@@ -1,15 +1,15 @@
 /**
- * @module Event commands: publish a custom topic, read the ordered log from a
- * cursor, and wait (bounded) for the next events.
+ * @module Event commands: publish a custom topic, and read the ordered log after
+ * a cursor (with wait_seconds, wait for the next events: a bounded long-poll).
  */
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../core/events/event.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
-import { eventView } from '../views.js';
-import { assertJsonSize, jsonValue, ms } from './fields.js';
+import { assertJsonSize, jsonValue, ms, waitSeconds } from '../fields.js';
+import { eventSchema, eventView } from '../views/records.js';
 
 const types = z.array(z.enum(EVENT_TYPES)).max(30).optional().describe('Only these event types.');
-const after = z.number().int().min(0).optional().describe('Return events with id greater than this (your last seen id).');
+const after = z.number().int().min(0).optional().describe('Events with id greater than this (your last seen id; 0 = from the start).');
 
 export const eventCommands = [
   defineCommand({
@@ -18,6 +18,7 @@ export const eventCommands = [
     description: 'Publish a custom event on a topic (type "custom") for other agents and services.',
     mutating: true,
     input: z.object({ ...mutatingFields, topic: z.string().min(1).max(200).regex(/^[A-Za-z0-9_\-.:/]+$/), payload: jsonValue.optional() }),
+    output: z.object({ event: eventSchema }),
     async run(ctx, input, call) {
       assertJsonSize(input.payload, ctx.config.maxValueBytes, 'payload');
       const published = ctx.publish(await ctx.store.publishEvent(ctx.mutation(call), call.agentId ?? null, input.topic, input.payload ?? null));
@@ -27,34 +28,40 @@ export const eventCommands = [
   defineCommand({
     name: 'get_events',
     toolset: 'events',
-    description: 'Read the ordered event log after a cursor.',
+    description: 'The ordered event log after a cursor. wait_seconds waits for new events and answers timed_out when none came.',
     mutating: false,
-    input: z.object({ ...callerFields, after, limit: z.number().int().min(1).max(1000).optional(), types }),
+    idempotent: true,
+    blocking: true,
+    input: z.object({ ...callerFields, after, types, limit: z.number().int().min(1).max(1000).optional().describe('Default 50.'), wait_seconds: waitSeconds }),
+    output: z.object({
+      events: z.array(eventSchema),
+      last_id: z.number().int().describe('The newest id in the log.'),
+      next_after: z.number().int().describe('Pass as after for the next read.'),
+      truncated: z.boolean().describe('More events follow right away.'),
+      timed_out: z.boolean().optional(),
+      cancelled: z.boolean().optional(),
+    }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
-      const page = await ctx.store.readEvents({ project: call.project, after: input.after ?? 0, limit: input.limit ?? 100, types: input.types });
-      return { events: page.events.map(eventView), last_id: page.lastId, next_after: page.events.at(-1)?.id ?? input.after ?? 0 };
-    },
-  }),
-  defineCommand({
-    name: 'wait_for_events',
-    toolset: 'events',
-    description: 'Block until events after the cursor exist (bounded); answers timed_out when none came.',
-    mutating: false,
-    blocking: true,
-    input: z.object({ ...callerFields, after, types, limit: z.number().int().min(1).max(1000).optional(), timeout_seconds: z.number().min(0).max(3600).optional() }),
-    async run(ctx, input, call) {
       const cursor = input.after ?? 0;
+      const limit = input.limit ?? 50;
+      const read = async () => {
+        const pageOf = await ctx.store.readEvents({ project: call.project, after: cursor, limit, types: input.types });
+        const last = pageOf.events.at(-1);
+        // A short page read the log up to its end: the next read starts there, not at the last match.
+        const full = pageOf.events.length === limit;
+        return { events: pageOf.events.map(eventView), last_id: pageOf.lastId, next_after: full && last ? last.id : Math.max(cursor, pageOf.lastId), truncated: full && (last?.id ?? 0) < pageOf.lastId };
+      };
+      const waitMs = Math.min(ms(input.wait_seconds, 0), ctx.config.maxWaitMs);
+      if (waitMs <= 0) return read();
       const wanted = input.types ? new Set<string>(input.types) : null;
-      const deadline = Date.now() + Math.min(ms(input.timeout_seconds, ctx.config.defaultWaitMs), ctx.config.maxWaitMs);
+      const deadline = Date.now() + waitMs;
       const watch = ctx.watch(call.project, (e) => e.id > cursor && (!wanted || wanted.has(e.type)));
       try {
         for (;;) {
-          const page = await ctx.store.readEvents({ project: call.project, after: cursor, limit: input.limit ?? 100, types: input.types });
-          if (page.events.length > 0) return { events: page.events.map(eventView), last_id: page.lastId, next_after: page.events.at(-1)?.id, timed_out: false };
-          if ((await watch.next(deadline, call)) === null) {
-            return { events: [], last_id: page.lastId, next_after: cursor, timed_out: true, ...(call.signal?.aborted ? { cancelled: true } : {}) };
-          }
+          const answer = await read();
+          if (answer.events.length > 0) return answer;
+          if ((await watch.next(deadline, call)) === null) return { ...answer, next_after: cursor, timed_out: true, ...(call.signal?.aborted ? { cancelled: true } : {}) };
         }
       } finally {
         watch.close();

@@ -1,13 +1,17 @@
 /**
- * @module File-reservation commands: reserve path globs (exclusive or shared),
- * release, list, and check a set of paths for conflicts with others' reservations.
- * Overlap follows core/leases/glob-overlap.ts (conservative).
+ * @module File-reservation commands: reserve path globs (exclusive or shared; a
+ * dry run checks without reserving; a refusal names which of your paths overlap
+ * whose, and can take the free ones), release, and list. Overlap follows
+ * core/leases/glob-overlap.ts (conservative).
  */
 import { z } from 'zod';
 import { globsOverlap, normalizeGlob } from '../../core/leases/glob-overlap.js';
+import type { Lease, LeaseMode } from '../../core/leases/lease.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
-import { leaseView } from '../views.js';
-import { ms, shortText, ttlSeconds } from './fields.js';
+import type { Call, HubContext } from '../context.js';
+import { ms, shortText, ttlSeconds } from '../fields.js';
+import { page, pageInput, pageOutput } from '../paging.js';
+import { leaseRowSchema, leaseView } from '../views/leases.js';
 
 /** All paths of one call together: overlap checks cost the product of the globs' lengths, so a call's total is bounded. */
 const MAX_PATH_CHARS = 4_096;
@@ -16,34 +20,88 @@ const paths = z
   .min(1)
   .max(100)
   .refine((list) => list.reduce((n, p) => n + p.length, 0) <= MAX_PATH_CHARS, { message: `at most ${MAX_PATH_CHARS} characters of paths in all` })
-  .describe("Path globs relative to the repository root, e.g. 'src/auth/**'.");
+  .describe("Globs from the repo root, e.g. 'src/auth/**'.");
+
+const overlapSchema = z.object({
+  path: z.string().describe('Yours.'),
+  their_path: z.string(),
+  holder: z.string(),
+  reservation_id: z.string(),
+  shared: z.boolean().optional(),
+});
+
+/** Which of `wanted` collide with other holders' reservations, for a request of `mode`. */
+function overlaps(wanted: string[], mode: LeaseMode, others: Lease[]): { overlaps: z.infer<typeof overlapSchema>[]; free: string[] } {
+  const found: z.infer<typeof overlapSchema>[] = [];
+  const blocked = new Set<string>();
+  for (const lease of others) {
+    if (mode === 'shared' && lease.mode === 'shared') continue;
+    for (const path of wanted) {
+      const theirs = lease.paths.find((p) => globsOverlap(p, path));
+      if (theirs === undefined) continue;
+      blocked.add(path);
+      found.push({ path, their_path: theirs, holder: lease.holder, reservation_id: lease.resource, ...(lease.mode === 'shared' ? { shared: true } : {}) });
+    }
+  }
+  return { overlaps: found.slice(0, 20), free: wanted.filter((p) => !blocked.has(p)) };
+}
+
+const othersOf = async (ctx: HubContext, call: Call, holder: string | undefined): Promise<Lease[]> =>
+  (await ctx.store.listLeases(call.project, ctx.now(), 'files')).filter((l) => l.holder !== holder);
 
 export const fileCommands = [
   defineCommand({
     name: 'reserve_files',
     toolset: 'files',
-    description: 'Reserve path globs before editing. All or nothing: a conflict with another agent reserves nothing and names the holder.',
+    description: 'Reserve path globs before editing, all or nothing. A refusal lists which paths overlap whose (take_free: true reserves the rest); dry_run: true only checks.',
     mutating: true,
-    input: z.object({ ...mutatingFields, paths, mode: z.enum(['exclusive', 'shared']).optional(), ttl_seconds: ttlSeconds, reason: shortText.optional() }),
+    input: z.object({
+      ...mutatingFields,
+      paths,
+      mode: z.enum(['exclusive', 'shared']).optional(),
+      ttl_seconds: ttlSeconds,
+      reason: shortText.optional(),
+      dry_run: z.boolean().optional(),
+      take_free: z.boolean().optional(),
+    }),
+    output: z.object({
+      reserved: z.boolean(),
+      reservation_id: z.string().optional(),
+      token: z.number().int().optional(),
+      paths: z.array(z.string()).optional().describe('What was reserved.'),
+      expires_in_s: z.number().optional(),
+      conflict: z.boolean().optional(),
+      overlaps: z.array(overlapSchema).optional(),
+      free_paths: z.array(z.string()).optional(),
+      message: z.string().optional(),
+    }),
     async run(ctx, input, call) {
+      const wanted = [...new Set(input.paths.map(normalizeGlob))];
+      const mode = input.mode ?? 'exclusive';
+      if (input.dry_run) {
+        const found = overlaps(wanted, mode, await othersOf(ctx, call, call.agentId));
+        return { reserved: false, conflict: found.overlaps.length > 0, ...(found.overlaps.length > 0 ? { overlaps: found.overlaps } : {}), ...(found.free.length > 0 ? { free_paths: found.free } : {}) };
+      }
       const holder = ctx.agentOf(call);
-      const request = {
-        kind: 'files' as const,
-        resource: ctx.ids.next('res'),
-        paths: [...new Set(input.paths.map(normalizeGlob))],
-        holder,
-        mode: input.mode ?? 'exclusive',
-        limit: null,
-        ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs),
-        reason: input.reason ?? null,
-      };
-      const result = ctx.publish(await ctx.store.acquireLease(ctx.actAs(call), { request, force: false, thresholds: ctx.config.thresholds }));
-      if (result.ok) return { reserved: true, reservation_id: result.lease.resource, token: result.lease.token, reservation: leaseView(result.lease) };
-      return {
-        reserved: false,
-        conflicts: result.conflicts.map(leaseView),
-        message: `Reserved by ${[...new Set(result.conflicts.map((l) => l.holder))].join(', ')}: coordinate with them (send a message) or pick other files.`,
-      };
+      const reserve = async (list: string[], mutation = ctx.actAs(call)) =>
+        ctx.publish(
+          await ctx.store.acquireLease(mutation, {
+            request: { kind: 'files', resource: ctx.ids.next('res'), paths: list, holder, mode, limit: null, ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs), reason: input.reason ?? null },
+            force: false,
+            thresholds: ctx.config.thresholds,
+          }),
+        );
+      const granted = (lease: Lease) => ({ reserved: true, reservation_id: lease.resource, token: lease.token, paths: lease.paths, expires_in_s: Math.round((lease.expiresAt - ctx.now()) / 1000) });
+      const result = await reserve(wanted);
+      if (result.ok) return granted(result.lease);
+      const found = overlaps(wanted, mode, result.conflicts);
+      if (input.take_free && found.free.length > 0) {
+        const partial = await reserve(found.free, { ...ctx.actAs(call), ...(call.requestId ? { requestId: `${call.requestId}:free` } : {}) });
+        if (partial.ok) return { ...granted(partial.lease), overlaps: found.overlaps, message: `Reserved ${found.free.length} of ${wanted.length} paths; the others are held.` };
+      }
+      const holders = [...new Set(found.overlaps.map((o) => o.holder))].join(', ');
+      const free = found.free.length > 0 ? ` ${found.free.length} of your paths are free: take_free: true reserves those.` : '';
+      return { reserved: false, overlaps: found.overlaps, ...(found.free.length > 0 ? { free_paths: found.free } : {}), message: `Reserved by ${holders}: coordinate with them or pick other files.${free}` };
     },
   }),
   defineCommand({
@@ -52,38 +110,34 @@ export const fileCommands = [
     description: 'Release one reservation by id, or all of yours when no id is given.',
     mutating: true,
     input: z.object({ ...mutatingFields, reservation_id: z.string().min(1).max(100).optional() }),
+    output: z.object({ released: z.array(leaseRowSchema) }),
     async run(ctx, input, call) {
       const holder = ctx.agentOf(call);
       // One logical call is one step: all of the caller's reservations go together, or one by id.
       const released = input.reservation_id
         ? [ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'files', resource: input.reservation_id, holder }))]
         : ctx.publish(await ctx.store.releaseLeasesOf(ctx.actAs(call), holder, 'files'));
-      return { released: released.map(leaseView) };
+      const now = ctx.now();
+      return { released: released.map((l) => leaseView(l, now, false)) };
     },
   }),
   defineCommand({
     name: 'list_reservations',
     toolset: 'files',
-    description: 'All live file reservations in the project.',
+    description: 'File reservations; filter by holder or by paths they overlap.',
     mutating: false,
-    input: z.object({ ...callerFields }),
-    async run(ctx, _input, call) {
-      await ctx.requireProject(call);
-      return { reservations: (await ctx.store.listLeases(call.project, ctx.now(), 'files')).map(leaseView) };
-    },
-  }),
-  defineCommand({
-    name: 'check_file_conflict',
-    toolset: 'files',
-    description: "Which of these paths are reserved by other agents (exclusive, or shared when you'd write).",
-    mutating: false,
-    input: z.object({ ...callerFields, paths }),
+    idempotent: true,
+    input: z.object({ ...callerFields, holder: z.string().max(128).optional(), paths: paths.optional(), ...pageInput(50) }),
+    output: z.object({ reservations: z.array(leaseRowSchema), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
-      const wanted = input.paths.map(normalizeGlob);
-      const others = (await ctx.store.listLeases(call.project, ctx.now(), 'files')).filter((l) => l.holder !== call.agentId);
-      const conflicts = others.filter((l) => l.paths.some((p) => wanted.some((w) => globsOverlap(p, w))));
-      return { conflict: conflicts.length > 0, conflicts: conflicts.map(leaseView) };
+      const now = ctx.now();
+      const wanted = input.paths?.map(normalizeGlob);
+      const matching = (await ctx.store.listLeases(call.project, now, 'files')).filter(
+        (l) => (input.holder === undefined || l.holder === input.holder) && (!wanted || l.paths.some((p) => wanted.some((w) => globsOverlap(p, w)))),
+      );
+      const { rows, ...paging } = page(matching, (l) => [l.token], input.limit ?? 50, input.cursor);
+      return { reservations: rows.map((l) => leaseView(l, now, input.detail)), ...paging };
     },
   }),
 ];

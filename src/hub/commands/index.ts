@@ -6,13 +6,16 @@ import { fileCommands } from './files.js';
 import { lockCommands } from './locks.js';
 import { presenceCommands } from './presence.js';
 import { serviceCommands } from './services.js';
+import { sessionCommands } from './session.js';
 import { stateCommands } from './state.js';
 import { statusCommands } from './status.js';
 import { taskCommands } from './tasks.js';
 import { workerCommands } from './workers.js';
 
 export const COMMANDS = [
+  ...sessionCommands,
   ...presenceCommands,
+  ...statusCommands,
   ...lockCommands,
   ...fileCommands,
   ...taskCommands,
@@ -20,5 +23,4 @@ export const COMMANDS = [
   ...stateCommands,
   ...eventCommands,
   ...serviceCommands,
-  ...statusCommands,
 ];

@@ -1,46 +1,66 @@
 /**
- * @module Named-lock commands: acquire (renew, force, wait), release, renew,
- * check, list. `work` resolves from the caller's branch.
+ * @module Named-lock commands: acquire (which also renews, breaks a stale holder
+ * with force, and waits in a FIFO queue that keeps your place), release (saying
+ * who got it next), and list (one name, with related names and the queue, or all).
+ * `work` resolves from the caller's branch.
  */
 import { z } from 'zod';
 import { assertLockName, lockNamesRelated, resolveWorkLockName } from '../../core/leases/lock-name.js';
 import type { Lease } from '../../core/leases/lease.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import type { Call, HubContext } from '../context.js';
-import { leaseView, waiterView } from '../views.js';
-import { acquireWithWait, blockedMessage } from './lease-wait.js';
-import { ms, shortText, ttlSeconds, waitSeconds } from './fields.js';
+import { ms, shortText, ttlSeconds, waitSeconds } from '../fields.js';
+import { page, pageInput, pageOutput } from '../paging.js';
+import { leaseRowSchema, leaseView, waiterSchema, waiterView } from '../views/leases.js';
+import { acquireWithWait, blockedAnswer, blockedSchema } from './lease-wait.js';
+import { handedTo, handedToSchema } from './next-steps.js';
 
-const lockName = z.string().min(1).max(200).describe("Lock name, e.g. 'pytest', 'issue:42', 'wave:5c.1', or 'work' for your branch's lock.");
+const lockName = z.string().min(1).max(200).describe("e.g. 'pytest', 'wave:5c.1' (':' and '.' nest), or 'work' (your branch's).");
+const branch = z.string().max(300).optional().describe("For 'work' (default: yours).");
 
-async function resolveName(ctx: HubContext, call: Call, name: string, branch: string | undefined): Promise<string> {
+async function resolveName(ctx: HubContext, call: Call, name: string, branchName: string | undefined): Promise<string> {
   if (name !== 'work') {
     assertLockName(name);
     return name;
   }
-  if (branch !== undefined) return resolveWorkLockName(branch);
+  if (branchName !== undefined) return resolveWorkLockName(branchName);
   const member = call.agentId ? await ctx.store.getMember(call.project, call.agentId) : null;
   const registered = member?.metadata['branch'];
   return resolveWorkLockName(typeof registered === 'string' ? registered : undefined);
 }
 
+const ttlOf = (ctx: HubContext, seconds: number | undefined): number => Math.min(ms(seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs);
+
 export const lockCommands = [
   defineCommand({
     name: 'acquire_lock',
     toolset: 'locks',
-    description: 'Take a named lock (exclusive, or shared with an optional holder limit). Re-acquiring renews. wait_seconds queues you FIFO.',
+    description: 'Take a named lock; again while you hold it renews it. wait_seconds queues you FIFO; calling again keeps your place.',
     mutating: true,
+    idempotent: true,
     blocking: true,
     input: z.object({
       ...mutatingFields,
       name: lockName,
       mode: z.enum(['exclusive', 'shared']).optional(),
-      limit: z.number().int().min(1).max(10_000).optional().describe('Most holders of a shared lock.'),
+      limit: z.number().int().min(1).max(10_000).optional().describe('Most shared holders.'),
       ttl_seconds: ttlSeconds,
       wait_seconds: waitSeconds,
-      force: z.boolean().optional().describe('Break a holder that is stale or worse.'),
-      branch: z.string().max(300).optional().describe("Branch that 'work' resolves from."),
+      force: z.boolean().optional().describe('Break a stale holder.'),
+      branch,
       reason: shortText.optional(),
+    }),
+    output: z.object({
+      acquired: z.boolean(),
+      name: z.string(),
+      token: z.number().int().optional().describe('Fencing token: pass it to release_lock and to guarded writes.'),
+      renewed: z.boolean().optional(),
+      expires_in_s: z.number().optional().describe('When your lease lapses unless renewed.'),
+      broken: z.array(leaseRowSchema).optional(),
+      timed_out: z.boolean().optional(),
+      cancelled: z.boolean().optional(),
+      ...blockedSchema,
+      message: z.string().optional(),
     }),
     async run(ctx, input, call) {
       const holder = ctx.agentOf(call);
@@ -52,87 +72,69 @@ export const lockCommands = [
         holder,
         mode: input.mode ?? 'exclusive',
         limit: input.mode === 'shared' ? (input.limit ?? null) : null,
-        ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs),
+        ttlMs: ttlOf(ctx, input.ttl_seconds),
         reason: input.reason ?? null,
       };
-      const { result, timedOut } = await acquireWithWait(ctx, call, request, input.force ?? false, ms(input.wait_seconds, 0));
+      const waitMs = ms(input.wait_seconds, 0);
+      const { result, timedOut } = await acquireWithWait(ctx, call, request, input.force ?? false, waitMs);
+      const now = ctx.now();
       if (result.ok) {
-        return { acquired: true, name, token: result.lease.token, renewed: result.renewed, lock: leaseView(result.lease), broken: result.broken.map(leaseView) };
+        const broken = result.broken.map((l) => leaseView(l, now, false));
+        return { acquired: true, name, token: result.lease.token, ...(result.renewed ? { renewed: true } : {}), expires_in_s: Math.round((result.lease.expiresAt - now) / 1000), ...(broken.length > 0 ? { broken } : {}) };
       }
-      return {
-        acquired: false,
-        name,
-        timed_out: timedOut,
-        ...(call.signal?.aborted ? { cancelled: true } : {}),
-        holders: result.conflicts.map(leaseView),
-        waiters_ahead: result.waitersAhead,
-        force_allowed: result.forceable,
-        message: blockedMessage(ctx, name, result, ctx.now()),
-      };
+      return { acquired: false, name, ...(timedOut ? { timed_out: true } : {}), ...(call.signal?.aborted ? { cancelled: true } : {}), ...blockedAnswer(ctx, name, result, waitMs) };
     },
   }),
   defineCommand({
     name: 'release_lock',
     toolset: 'locks',
-    description: 'Release a lock you hold; the next waiter gets it at once. Pass token to guard against a lapsed lease.',
+    description: 'Release a lock you hold; the next waiter gets it at once (handed_to).',
     mutating: true,
-    input: z.object({ ...mutatingFields, name: lockName, token: z.number().int().min(1).optional(), branch: z.string().max(300).optional() }),
+    input: z.object({ ...mutatingFields, name: lockName, token: z.number().int().min(1).optional(), branch }),
+    output: z.object({ released: z.literal(true), name: z.string(), token: z.number().int(), ...handedToSchema }),
     async run(ctx, input, call) {
       const holder = ctx.agentOf(call);
       const name = await resolveName(ctx, call, input.name, input.branch);
-      const lease = ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'lock', resource: name, holder, token: input.token }));
-      return { released: true, name, lock: leaseView(lease) };
-    },
-  }),
-  defineCommand({
-    name: 'renew_lock',
-    toolset: 'locks',
-    description: 'Extend a lock you hold by ttl_seconds (default: the lease length).',
-    mutating: true,
-    input: z.object({ ...mutatingFields, name: lockName, token: z.number().int().min(1).optional(), ttl_seconds: ttlSeconds, branch: z.string().max(300).optional() }),
-    async run(ctx, input, call) {
-      const holder = ctx.agentOf(call);
-      const name = await resolveName(ctx, call, input.name, input.branch);
-      const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs);
-      const lease = ctx.publish(await ctx.store.renewLease(ctx.actAs(call), { kind: 'lock', resource: name, holder, token: input.token }, ttlMs));
-      return { renewed: true, name, token: lease.token, lock: leaseView(lease) };
-    },
-  }),
-  defineCommand({
-    name: 'check_lock',
-    toolset: 'locks',
-    description: 'Who holds a lock or a related one (ancestor/descendant), and who waits.',
-    mutating: false,
-    input: z.object({ ...callerFields, name: lockName, branch: z.string().max(300).optional() }),
-    async run(ctx, input, call) {
-      await ctx.requireProject(call);
-      const name = await resolveName(ctx, call, input.name, input.branch);
-      const now = ctx.now();
-      const related = (l: Pick<Lease, 'resource'>): boolean => lockNamesRelated(l.resource, name);
-      const leases = (await ctx.store.listLeases(call.project, now, 'lock')).filter(related);
-      const waiters = (await ctx.store.listWaiters(call.project, now, 'lock')).filter((w) => related(w.request));
-      return {
-        name,
-        held: leases.some((l) => l.resource === name),
-        holders: leases.filter((l) => l.resource === name).map(leaseView),
-        related: leases.filter((l) => l.resource !== name).map(leaseView),
-        waiters: waiters.map(waiterView),
-      };
+      const written = await ctx.store.releaseLease(ctx.actAs(call), { kind: 'lock', resource: name, holder, token: input.token });
+      return { released: true as const, name, token: ctx.publish(written).token, ...handedTo(written.events) };
     },
   }),
   defineCommand({
     name: 'list_locks',
     toolset: 'locks',
-    description: 'All held locks and queued waiters in the project.',
+    description: 'Held locks and waiters; with name, that lock, related ones and its queue.',
     mutating: false,
-    input: z.object({ ...callerFields }),
-    async run(ctx, _input, call) {
+    idempotent: true,
+    input: z.object({ ...callerFields, name: lockName.optional(), branch, ...pageInput(50) }),
+    output: z.object({
+      name: z.string().optional(),
+      held: z.boolean().optional().describe('With name: whether that very name is held.'),
+      locks: z.array(leaseRowSchema),
+      related: z.array(leaseRowSchema).optional(),
+      waiters: z.array(waiterSchema),
+      ...pageOutput,
+    }),
+    async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      return {
-        locks: (await ctx.store.listLeases(call.project, now, 'lock')).map(leaseView),
-        waiters: (await ctx.store.listWaiters(call.project, now, 'lock')).map(waiterView),
-      };
+      const [leases, waiters] = await Promise.all([ctx.store.listLeases(call.project, now, 'lock'), ctx.store.listWaiters(call.project, now, 'lock')]);
+      const view = (l: Lease) => leaseView(l, now, input.detail);
+      if (input.name !== undefined) {
+        const name = await resolveName(ctx, call, input.name, input.branch);
+        const related = (resource: string): boolean => lockNamesRelated(resource, name);
+        const mine = leases.filter((l) => l.resource === name);
+        return {
+          name,
+          held: mine.length > 0,
+          locks: mine.map(view),
+          related: leases.filter((l) => l.resource !== name && related(l.resource)).map(view),
+          waiters: waiters.filter((w) => related(w.request.resource)).map((w) => waiterView(w, now)),
+          total: mine.length,
+          truncated: false,
+        };
+      }
+      const { rows, ...paging } = page(leases, (l) => [l.token], input.limit ?? 50, input.cursor);
+      return { locks: rows.map(view), waiters: waiters.slice(0, 50).map((w) => waiterView(w, now)), ...paging };
     },
   }),
 ];

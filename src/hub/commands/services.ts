@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
-import { memberView } from '../views.js';
-import { idField, shortText, stringList } from './fields.js';
+import { idField, shortText, stringList } from '../fields.js';
+import { page, pageInput, pageOutput } from '../paging.js';
+import { memberDetail, memberDetailSchema } from '../views/members.js';
 
 export const serviceCommands = [
   defineCommand({
@@ -13,6 +14,7 @@ export const serviceCommands = [
     toolset: 'services',
     description: 'Register a service (an MCP server, a tool, a daemon) with its version, tools, capabilities and dependencies.',
     mutating: true,
+    idempotent: true,
     input: z.object({
       ...mutatingFields,
       service_id: idField.optional(),
@@ -23,6 +25,7 @@ export const serviceCommands = [
       dependencies: stringList(200).optional(),
       metadata: z.record(z.string(), z.json()).optional(),
     }),
+    output: z.object({ service_id: z.string(), service: memberDetailSchema }),
     async run(ctx, input, call) {
       const id = input.service_id ?? call.agentId ?? ctx.ids.next('svc');
       const member = ctx.publish(
@@ -35,19 +38,21 @@ export const serviceCommands = [
           service: { version: input.version ?? null, tools: input.tools ?? [], capabilities: input.capabilities ?? [], dependencies: input.dependencies ?? [] },
         }),
       );
-      return { service_id: id, service: memberView(member, ctx.now(), ctx.config.thresholds) };
+      return { service_id: id, service: memberDetail(member, ctx.now(), ctx.config.thresholds) };
     },
   }),
   defineCommand({
     name: 'report_health',
     toolset: 'services',
-    description: 'Report a service\'s health (also counts as its heartbeat).',
+    description: "Report a service's health (also counts as its heartbeat).",
     mutating: true,
+    idempotent: true,
     input: z.object({ ...mutatingFields, service_id: idField.optional(), status: z.enum(['healthy', 'degraded', 'unhealthy']), detail: z.string().max(2000).optional() }),
+    output: z.object({ service: memberDetailSchema }),
     async run(ctx, input, call) {
       const id = input.service_id ?? ctx.agentOf(call);
       const member = ctx.publish(await ctx.store.reportHealth(ctx.mutation(call), id, input.status, input.detail ?? null));
-      return { service: memberView(member, ctx.now(), ctx.config.thresholds) };
+      return { service: memberDetail(member, ctx.now(), ctx.config.thresholds) };
     },
   }),
   defineCommand({
@@ -55,11 +60,14 @@ export const serviceCommands = [
     toolset: 'services',
     description: 'Registered services with version, tools, status and health.',
     mutating: false,
-    input: z.object({ ...callerFields }),
-    async run(ctx, _input, call) {
+    idempotent: true,
+    input: z.object({ ...callerFields, ...pageInput(50) }),
+    output: z.object({ services: z.array(memberDetailSchema), ...pageOutput }),
+    async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      return { services: (await ctx.store.listMembers(call.project, 'service')).map((m) => memberView(m, now, ctx.config.thresholds)) };
+      const { rows, ...paging } = page(await ctx.store.listMembers(call.project, 'service'), (m) => [m.registeredAt, m.id], input.limit ?? 50, input.cursor);
+      return { services: rows.map((m) => memberDetail(m, now, ctx.config.thresholds)), ...paging };
     },
   }),
 ];

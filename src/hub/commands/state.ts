@@ -1,13 +1,14 @@
 /**
  * @module Shared-state commands: scoped JSON key/value with versions for
- * compare-and-set and optional TTL.
+ * compare-and-set and optional TTL; keys of a scope (or the scopes) paged.
  */
 import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
 import { assertStateName } from '../../core/state/entry.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
-import { stateView } from '../views.js';
-import { assertJsonSize, jsonValue } from './fields.js';
+import { assertJsonSize, jsonValue } from '../fields.js';
+import { page, pageInput, pageOutput } from '../paging.js';
+import { entrySchema, entryView, keySchema, keyView } from '../views/records.js';
 
 const scope = z.string().min(1).max(200).describe("Namespace, e.g. 'config' or 'agent:alice'.");
 const key = z.string().min(1).max(200);
@@ -21,8 +22,9 @@ export const stateCommands = [
   defineCommand({
     name: 'store_data',
     toolset: 'state',
-    description: 'Store a JSON value. if_version makes it compare-and-set (0 = must not exist).',
+    description: 'Store a JSON value (at most 64 KiB). if_version makes it compare-and-set (0 = must not exist).',
     mutating: true,
+    destructive: true,
     input: z.object({
       ...mutatingFields,
       scope,
@@ -31,6 +33,7 @@ export const stateCommands = [
       if_version: z.number().int().min(0).optional(),
       ttl_seconds: z.number().int().min(1).max(31_536_000).optional(),
     }),
+    output: z.object({ stored: z.literal(true), scope: z.string(), ...keySchema.shape }),
     async run(ctx, input, call) {
       names(input.scope, input.key);
       assertJsonSize(input.value, ctx.config.maxValueBytes, 'value');
@@ -44,7 +47,7 @@ export const stateCommands = [
           ttlMs: input.ttl_seconds === undefined ? undefined : input.ttl_seconds * 1000,
         }),
       );
-      return { stored: true, ...stateView(entry, false) };
+      return { stored: true as const, scope: entry.scope, ...keyView(entry, ctx.now()) };
     },
   }),
   defineCommand({
@@ -52,36 +55,36 @@ export const stateCommands = [
     toolset: 'state',
     description: 'Read a value with its version.',
     mutating: false,
+    idempotent: true,
     input: z.object({ ...callerFields, scope, key }),
+    output: entrySchema,
     async run(ctx, input, call) {
       names(input.scope, input.key);
       const entry = await ctx.store.getState(call.project, input.scope, input.key, ctx.now());
       if (!entry) throw notFound('key', `${input.scope}/${input.key}`);
-      return stateView(entry);
+      return entryView(entry, ctx.now());
     },
   }),
   defineCommand({
     name: 'list_keys',
     toolset: 'state',
-    description: 'Keys in a scope, optionally by prefix.',
+    description: 'Keys of a scope (optionally by prefix); without scope, the scopes with their key counts.',
     mutating: false,
-    input: z.object({ ...callerFields, scope, prefix: z.string().max(200).optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    idempotent: true,
+    input: z.object({ ...callerFields, scope: scope.optional(), prefix: z.string().max(200).optional(), ...pageInput(100, 1000) }),
+    output: z.object({ scope: z.string().optional(), keys: z.array(keySchema).optional(), scopes: z.array(z.object({ scope: z.string(), keys: z.number().int() })).optional(), ...pageOutput }),
     async run(ctx, input, call) {
+      await ctx.requireProject(call);
+      const now = ctx.now();
+      const limit = input.limit ?? 100;
+      if (input.scope === undefined) {
+        const { rows, ...paging } = page(await ctx.store.listScopes(call.project, now), (s) => [s.scope], limit, input.cursor);
+        return { scopes: rows, ...paging };
+      }
       names(input.scope);
-      await ctx.requireProject(call);
-      const entries = await ctx.store.listStateKeys(call.project, input.scope, input.prefix ?? '', ctx.now(), input.limit ?? 200);
-      return { scope: input.scope, keys: entries.map((e) => stateView(e, false)) };
-    },
-  }),
-  defineCommand({
-    name: 'list_scopes',
-    toolset: 'state',
-    description: 'Scopes that hold keys, with counts.',
-    mutating: false,
-    input: z.object({ ...callerFields }),
-    async run(ctx, _input, call) {
-      await ctx.requireProject(call);
-      return { scopes: await ctx.store.listScopes(call.project, ctx.now()) };
+      const entries = await ctx.store.listStateKeys(call.project, input.scope, input.prefix ?? '', now, 10_000);
+      const { rows, ...paging } = page(entries, (e) => [e.key], limit, input.cursor);
+      return { scope: input.scope, keys: rows.map((e) => keyView(e, now)), ...paging };
     },
   }),
   defineCommand({
@@ -89,7 +92,10 @@ export const stateCommands = [
     toolset: 'state',
     description: 'Delete one key.',
     mutating: true,
+    destructive: true,
+    idempotent: true,
     input: z.object({ ...mutatingFields, scope, key }),
+    output: z.object({ deleted: z.boolean() }),
     async run(ctx, input, call) {
       names(input.scope, input.key);
       return { deleted: ctx.publish(await ctx.store.deleteState(ctx.mutation(call), input.scope, input.key, call.agentId ?? null)) };
@@ -100,7 +106,10 @@ export const stateCommands = [
     toolset: 'state',
     description: 'Delete every key of a scope.',
     mutating: true,
+    destructive: true,
+    idempotent: true,
     input: z.object({ ...mutatingFields, scope }),
+    output: z.object({ deleted_keys: z.number().int() }),
     async run(ctx, input, call) {
       names(input.scope);
       return { deleted_keys: ctx.publish(await ctx.store.deleteScope(ctx.mutation(call), input.scope, call.agentId ?? null)) };

@@ -1,14 +1,14 @@
 /**
- * @module Status commands: one view of a project (who, what is held, the task
- * graph, the log position) and the aggregated health of the coordinator's store
- * and the registered services.
+ * @module Status commands: one compact view of a project (who is here, what is
+ * held and awaited, the task graph's counts, the store's health, the log
+ * position), and the aggregated health of the store and the registered services.
  */
 import { z } from 'zod';
 import { isCoordinationError } from '../../core/errors.js';
 import { deriveStatus } from '../../core/presence/member.js';
 import { callerFields, defineCommand } from '../command.js';
 import type { HubContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../views/common.js';
 
 const count = <T extends string>(values: T[]): Partial<Record<T, number>> => {
   const out: Partial<Record<T, number>> = {};
@@ -19,8 +19,16 @@ const count = <T extends string>(values: T[]): Partial<Record<T, number>> => {
 /** Faults after which the store still serves reads: the coordinator is degraded, not down. */
 const READS_STILL_SERVED = new Set(['disk_full', 'read_only', 'io_error', 'out_of_memory']);
 
+const storeHealthSchema = z.object({
+  engine: z.string(),
+  status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  latency_ms: z.number(),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+});
+
 /** Store reachability with the round-trip time, and why it cannot serve when it cannot; shared with /health. */
-export async function storeHealth(ctx: HubContext): Promise<{ engine: string; status: 'healthy' | 'degraded' | 'unhealthy'; latency_ms: number; reason?: string; error?: string }> {
+export async function storeHealth(ctx: HubContext): Promise<z.infer<typeof storeHealthSchema>> {
   const started = performance.now();
   try {
     await ctx.store.ping();
@@ -37,37 +45,60 @@ export async function storeHealth(ctx: HubContext): Promise<{ engine: string; st
   }
 }
 
+const counts = z.record(z.string(), z.number());
+
 export const statusCommands = [
   defineCommand({
     name: 'coordinator_status',
     toolset: 'status',
-    description: 'The project at a glance: agents by status, locks, reservations, tasks by status, last event id.',
+    description: 'The project at a glance: agents by status, locks, reservations, slots and waiters, tasks by status, the store’s health.',
     mutating: false,
+    idempotent: true,
     input: z.object({ ...callerFields }),
+    output: z.object({
+      project: z.string(),
+      time: z.string(),
+      agents: counts,
+      services: z.number().int(),
+      locks: z.number().int(),
+      reservations: z.number().int(),
+      worker_slots: z.object({ used: z.number().int(), total: z.number().int() }),
+      waiters: z.number().int(),
+      tasks: counts,
+      store: storeHealthSchema,
+      last_event_id: z.number().int(),
+    }),
     async run(ctx, _input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      const [members, counts] = await Promise.all([ctx.store.listMembers(call.project), ctx.store.countProject(call.project, now)]);
+      const [members, totals, store] = await Promise.all([ctx.store.listMembers(call.project), ctx.store.countProject(call.project, now), storeHealth(ctx)]);
       return {
         project: call.project,
         time: iso(now),
         agents: count(members.filter((m) => m.kind === 'agent').map((m) => deriveStatus(m, now, ctx.config.thresholds))),
         services: members.filter((m) => m.kind === 'service').length,
-        locks: counts.leases.lock ?? 0,
-        reservations: counts.leases.files ?? 0,
-        worker_slots: { used: counts.leases.slot ?? 0, total: ctx.config.workerSlots },
-        waiters: counts.waiters,
-        tasks: counts.tasks,
-        last_event_id: counts.lastEventId,
+        locks: totals.leases.lock ?? 0,
+        reservations: totals.leases.files ?? 0,
+        worker_slots: { used: totals.leases.slot ?? 0, total: ctx.config.workerSlots },
+        waiters: totals.waiters,
+        tasks: totals.tasks,
+        store,
+        last_event_id: totals.lastEventId,
       };
     },
   }),
   defineCommand({
     name: 'health_check',
-    toolset: 'status',
+    toolset: 'services',
     description: "Health of the coordinator's store and of every registered service.",
     mutating: false,
+    idempotent: true,
     input: z.object({ ...callerFields }),
+    output: z.object({
+      status: z.enum(['healthy', 'degraded', 'unhealthy']),
+      store: storeHealthSchema,
+      services: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), health: z.string(), detail: z.string().optional() })),
+    }),
     async run(ctx, _input, call) {
       const now = ctx.now();
       const store = await storeHealth(ctx);
@@ -76,10 +107,11 @@ export const statusCommands = [
         name: m.name,
         status: deriveStatus(m, now, ctx.config.thresholds),
         health: m.service?.health ?? 'unknown',
-        detail: m.service?.healthDetail ?? null,
+        ...(m.service?.healthDetail ? { detail: m.service.healthDetail } : {}),
       }));
       const degraded = services.some((s) => s.health === 'unhealthy' || s.health === 'degraded');
-      return { status: store.status !== 'healthy' ? store.status : degraded ? 'degraded' : 'healthy', store, services };
+      const status: 'healthy' | 'degraded' | 'unhealthy' = store.status !== 'healthy' ? store.status : degraded ? 'degraded' : 'healthy';
+      return { status, store, services };
     },
   }),
 ];

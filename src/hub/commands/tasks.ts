@@ -1,27 +1,32 @@
 /**
- * @module Task-graph commands: add (one or a batch), list, get, claim (by id or
- * best ready), update with the claim's token, release, reset failed.
+ * @module Task-graph commands: add (one or a batch), list (paged, in insertion
+ * order), get, claim (by id or the best ready one), update with the claim's
+ * token (progress, done, failed, cancelled, or released back to the pool), and
+ * reset a failed task.
  */
 import { z } from 'zod';
 import { invalidInput, notFound } from '../../core/errors.js';
 import { TASK_STATUSES, type NewTask } from '../../core/tasks/task.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import type { HubContext } from '../context.js';
-import { taskView } from '../views.js';
-import { assertJsonSize, idField, jsonValue, longText, ms, shortText, stringList, ttlSeconds } from './fields.js';
+import { assertJsonSize, idField, jsonValue, longText, ms, shortText, stringList, ttlSeconds } from '../fields.js';
+import { decodeCursor, encodeCursor, pageInput, pageOutput } from '../paging.js';
+import { taskDetail, taskDetailSchema, taskRowSchema, taskSummarySchema, taskView } from '../views/tasks.js';
+import { unblocked } from './next-steps.js';
 
 const taskFields = {
-  id: idField.optional().describe('Task id (generated when omitted); dependencies refer to it.'),
+  id: idField.optional().describe('Default: generated.'),
   title: shortText.min(1),
   description: longText.optional(),
-  dependencies: stringList(100).optional().describe('Ids of tasks that must be done first.'),
-  priority: z.number().int().min(-1000).max(1000).optional().describe('Higher is claimed first (default 0).'),
+  dependencies: stringList(100).optional().describe('Task ids to finish first.'),
+  priority: z.number().int().min(-1000).max(1000).optional().describe('Higher first (default 0).'),
   labels: stringList(50, z.string().min(1).max(100)).optional(),
-  files: stringList(200, z.string().min(1).max(500)).optional().describe('Files the task expects to touch.'),
+  files: stringList(200, z.string().min(1).max(500)).optional().describe('Files it will touch.'),
 };
-const taskSpec = z.object(taskFields);
+const taskSpec = z.strictObject(taskFields);
 const taskId = idField.describe('Task id.');
-const token = z.number().int().min(1).describe('Fencing token from claim_task.');
+const token = z.number().int().min(1).describe('Your claim token (from claim_task).');
+const STATUSES = z.enum(TASK_STATUSES as [string, ...string[]]);
 
 function toNewTask(ctx: HubContext, t: z.output<typeof taskSpec>): NewTask {
   return {
@@ -39,115 +44,138 @@ export const taskCommands = [
   defineCommand({
     name: 'add_task',
     toolset: 'tasks',
-    description: 'Add a task, or a batch with `tasks`. Dependencies must exist or be in the batch; cycles are refused.',
+    description: 'Add a task, or a batch in tasks (at most 500). Dependencies must exist or be in the batch; cycles are refused.',
     mutating: true,
-    input: z.object({ ...mutatingFields, ...taskFields, title: shortText.min(1).optional(), tasks: z.array(taskSpec).min(1).max(500).optional() }),
+    input: z.object({ ...mutatingFields, ...taskFields, title: shortText.min(1).optional(), tasks: z.array(taskSpec).min(1).max(500).optional().describe('A batch: objects with the fields above.') }),
+    output: z.object({ added: z.array(taskSummarySchema) }),
     async run(ctx, input, call) {
       const { tasks, title } = input;
       const batch = tasks ?? (title !== undefined ? [{ ...input, title }] : undefined);
       if (!batch) throw invalidInput('Give a title (one task) or tasks (a batch).', { field: 'title' });
       const added = ctx.publish(await ctx.store.addTasks(ctx.mutation(call), batch.map((t) => toNewTask(ctx, t)), call.agentId ?? null));
-      return { added: added.map(taskView) };
-    },
-  }),
-  defineCommand({
-    name: 'get_available_tasks',
-    toolset: 'tasks',
-    description: 'Ready tasks (dependencies done, unclaimed), best first.',
-    mutating: false,
-    input: z.object({ ...callerFields, labels: stringList(20).optional(), limit: z.number().int().min(1).max(500).optional() }),
-    async run(ctx, input, call) {
-      await ctx.requireProject(call);
-      const ready = await ctx.store.listTasks(call.project, { status: ['ready'], labels: input.labels, limit: 10_000 });
-      ready.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-      return { tasks: ready.slice(0, input.limit ?? 50).map(taskView) };
+      return { added: added.map((t) => taskView(t, ctx.now(), false)) };
     },
   }),
   defineCommand({
     name: 'get_all_tasks',
     toolset: 'tasks',
-    description: 'Tasks in the project, optionally filtered by status and labels.',
+    description: 'Tasks in the order added, paged; filter by status and labels.',
     mutating: false,
-    input: z.object({ ...callerFields, status: z.array(z.enum(TASK_STATUSES)).max(6).optional(), labels: stringList(20).optional(), limit: z.number().int().min(1).max(5000).optional() }),
+    idempotent: true,
+    input: z.object({ ...callerFields, status: z.array(STATUSES).max(6).optional(), labels: stringList(20).optional(), ...pageInput(50, 200) }),
+    output: z.object({ tasks: z.array(taskRowSchema), counts: z.record(z.string(), z.number()).describe('Tasks by status in the project.'), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
-      const tasks = await ctx.store.listTasks(call.project, { status: input.status, labels: input.labels, limit: input.limit ?? 1000 });
-      return { tasks: tasks.map(taskView) };
+      const limit = input.limit ?? 50;
+      const after = decodeCursor(input.cursor)?.[0];
+      const statuses = input.status as (typeof TASK_STATUSES)[number][] | undefined;
+      const [rows, counts] = await Promise.all([
+        ctx.store.listTasks(call.project, { status: statuses, labels: input.labels, limit: limit + 1, afterSeq: typeof after === 'number' ? after : 0 }),
+        ctx.store.countProject(call.project, ctx.now()),
+      ]);
+      const taken = rows.slice(0, limit);
+      const last = taken.at(-1);
+      const truncated = rows.length > limit;
+      const inStatuses = Object.entries(counts.tasks).filter(([s]) => !statuses || statuses.includes(s as (typeof TASK_STATUSES)[number]));
+      const now = ctx.now();
+      return {
+        tasks: taken.map((t) => taskView(t, now, input.detail)),
+        counts: counts.tasks,
+        // With a label filter the total is the tasks of those statuses, an upper bound.
+        total: inStatuses.reduce((n, [, c]) => n + c, 0),
+        truncated,
+        ...(truncated && last ? { next_cursor: encodeCursor([last.seq]) } : {}),
+      };
     },
   }),
   defineCommand({
     name: 'get_task',
     toolset: 'tasks',
-    description: 'One task with its status, claim and output.',
+    description: 'One task in full: description, files, claim, progress, output.',
     mutating: false,
+    idempotent: true,
     input: z.object({ ...callerFields, task_id: taskId }),
+    output: z.object({ task: taskDetailSchema }),
     async run(ctx, input, call) {
       const task = await ctx.store.getTask(call.project, input.task_id);
       if (!task) throw notFound('task', input.task_id);
-      return { task: taskView(task) };
+      return { task: taskDetail(task, ctx.now()) };
     },
   }),
   defineCommand({
     name: 'claim_task',
     toolset: 'tasks',
-    description: 'Claim a task by id, or the best ready one. Keep the token: update_task needs it.',
+    description: 'Claim a task by id, or the best ready one (priority, then age). Keep the token: update_task needs it.',
     mutating: true,
-    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional(), ttl_seconds: ttlSeconds }),
+    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional().describe('Only tasks with all of them.'), ttl_seconds: ttlSeconds }),
+    output: z.object({
+      claimed: z.boolean(),
+      token: z.number().int().optional(),
+      task: taskDetailSchema.optional(),
+      reason: z.enum(['none_ready', 'not_ready', 'claimed']).optional(),
+      pending: z.number().int().optional().describe('Tasks waiting on dependencies.'),
+      claimed_by_others: z.number().int().optional(),
+      next_claim_expires_in_s: z.number().optional().describe('When the first claim held by someone lapses (its task returns).'),
+      message: z.string().optional(),
+    }),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
       const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultClaimTtlMs), ctx.config.maxLeaseTtlMs);
       const result = ctx.publish(await ctx.store.claimTask(ctx.actAs(call), { agent, taskId: input.task_id, labels: input.labels, ttlMs }));
-      if (result.ok) return { claimed: true, token: result.task.claim?.token, task: taskView(result.task) };
-      const why = { none_ready: 'No task is ready.', not_ready: 'The task is not ready (dependencies, or done).', claimed: 'Another agent claimed it.' }[result.reason];
-      return { claimed: false, reason: result.reason, message: why, ...(result.task ? { task: taskView(result.task) } : {}) };
+      const now = ctx.now();
+      if (result.ok) return { claimed: true, token: result.task.claim?.token, task: taskDetail(result.task, now) };
+      if (result.reason !== 'none_ready') {
+        const why = result.reason === 'claimed' ? 'Another agent claimed it.' : 'That task is not ready (dependencies, or finished).';
+        return { claimed: false, reason: result.reason, ...(result.task ? { task: taskDetail(result.task, now) } : {}), message: why };
+      }
+      // Nothing ready: say what is coming, so the caller knows whether to wait.
+      const [counts, claimed] = await Promise.all([ctx.store.countProject(call.project, now), ctx.store.listTasks(call.project, { status: ['claimed'], limit: 200 })]);
+      const lapse = Math.min(...claimed.map((t) => t.claim?.expiresAt ?? Infinity));
+      const pending = counts.tasks.pending ?? 0;
+      return {
+        claimed: false,
+        reason: 'none_ready' as const,
+        pending,
+        claimed_by_others: counts.tasks.claimed ?? 0,
+        ...(Number.isFinite(lapse) ? { next_claim_expires_in_s: Math.round((lapse - now) / 1000) } : {}),
+        message: pending > 0 ? `No task is ready: ${pending} wait on dependencies.` : 'No task is ready or pending.',
+      };
     },
   }),
   defineCommand({
     name: 'update_task',
     toolset: 'tasks',
-    description: 'Report progress (renews the claim), or finish with status done/failed; status cancelled cancels. Needs your claim token.',
+    description: 'With your claim token: report progress (renews the claim), or set status done, failed, or released (back to the pool). cancelled needs no token.',
     mutating: true,
     input: z.object({
       ...mutatingFields,
       task_id: taskId,
       token: token.optional(),
-      status: z.enum(['done', 'failed', 'cancelled']).optional(),
+      status: z.enum(['done', 'failed', 'released', 'cancelled']).optional(),
       output: jsonValue.optional(),
       error: z.string().max(20_000).optional(),
       progress: z.string().max(2_000).optional(),
     }),
+    output: z.object({ task: taskSummarySchema, unblocked: z.array(z.string()).optional().describe('Tasks now ready because this one is done.') }),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
-      if (input.status === 'cancelled') {
-        return { task: taskView(ctx.publish(await ctx.store.cancelTask(ctx.actAs(call), input.task_id, agent))) };
-      }
+      const now = ctx.now();
+      if (input.status === 'cancelled') return { task: taskView(ctx.publish(await ctx.store.cancelTask(ctx.actAs(call), input.task_id, agent)), now, false) };
       if (input.token === undefined) throw invalidInput('token is required: pass the token claim_task returned.', { field: 'token' });
-      const output = input.output;
-      assertJsonSize(output, ctx.config.maxValueBytes, 'output');
-      const task = ctx.publish(
-        await ctx.store.updateTask(ctx.actAs(call), {
-          taskId: input.task_id,
-          agent,
-          token: input.token,
-          status: input.status,
-          output,
-          error: input.error,
-          progress: input.progress,
-          renew: input.status === undefined,
-        }),
-      );
-      return { task: taskView(task) };
-    },
-  }),
-  defineCommand({
-    name: 'release_task',
-    toolset: 'tasks',
-    description: 'Give a claimed task back to the pool (ready) without finishing it.',
-    mutating: true,
-    input: z.object({ ...mutatingFields, task_id: taskId, token }),
-    async run(ctx, input, call) {
-      const agent = ctx.agentOf(call);
-      return { task: taskView(ctx.publish(await ctx.store.releaseTask(ctx.actAs(call), input.task_id, agent, input.token))) };
+      if (input.status === 'released') return { task: taskView(ctx.publish(await ctx.store.releaseTask(ctx.actAs(call), input.task_id, agent, input.token)), now, false) };
+      assertJsonSize(input.output, ctx.config.maxValueBytes, 'output');
+      const written = await ctx.store.updateTask(ctx.actAs(call), {
+        taskId: input.task_id,
+        agent,
+        token: input.token,
+        status: input.status,
+        output: input.output,
+        error: input.error,
+        progress: input.progress,
+        renew: input.status === undefined,
+      });
+      const ready = unblocked(written.events);
+      return { task: taskView(ctx.publish(written), now, false), ...(ready.length > 0 ? { unblocked: ready } : {}) };
     },
   }),
   defineCommand({
@@ -156,8 +184,9 @@ export const taskCommands = [
     description: 'Make a failed task claimable again (ready, or pending until its dependencies are done).',
     mutating: true,
     input: z.object({ ...mutatingFields, task_id: taskId }),
+    output: z.object({ task: taskSummarySchema }),
     async run(ctx, input, call) {
-      return { task: taskView(ctx.publish(await ctx.store.resetTask(ctx.mutation(call), input.task_id, call.agentId ?? null))) };
+      return { task: taskView(ctx.publish(await ctx.store.resetTask(ctx.mutation(call), input.task_id, call.agentId ?? null)), ctx.now(), false) };
     },
   }),
 ];

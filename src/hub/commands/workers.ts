@@ -4,20 +4,30 @@
  */
 import { z } from 'zod';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
-import { leaseView, waiterView } from '../views.js';
-import { acquireWithWait, blockedMessage } from './lease-wait.js';
-import { ms, ttlSeconds, waitSeconds } from './fields.js';
+import { ms, ttlSeconds, waitSeconds } from '../fields.js';
+import { leaseRowSchema, leaseView, waiterSchema, waiterView } from '../views/leases.js';
+import { acquireWithWait, blockedAnswer, blockedSchema } from './lease-wait.js';
+import { handedTo, handedToSchema } from './next-steps.js';
 
 const SLOT = 'workers';
 
 export const workerCommands = [
   defineCommand({
     name: 'claim_worker_slot',
-    toolset: 'tasks',
-    description: 'Take one of the project\'s worker slots (default 5); wait_seconds queues you.',
+    toolset: 'workers',
+    description: "Take one of the project's worker slots (default 5); wait_seconds queues you and keeps your place.",
     mutating: true,
+    idempotent: true,
     blocking: true,
     input: z.object({ ...mutatingFields, ttl_seconds: ttlSeconds, wait_seconds: waitSeconds }),
+    output: z.object({
+      claimed: z.boolean(),
+      token: z.number().int().optional(),
+      slots: z.number().int(),
+      timed_out: z.boolean().optional(),
+      ...blockedSchema,
+      message: z.string().optional(),
+    }),
     async run(ctx, input, call) {
       const holder = ctx.agentOf(call);
       const request = {
@@ -30,34 +40,39 @@ export const workerCommands = [
         ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs),
         reason: null,
       };
-      const { result, timedOut } = await acquireWithWait(ctx, call, request, false, ms(input.wait_seconds, 0));
-      if (result.ok) return { claimed: true, token: result.lease.token, renewed: result.renewed, slot: leaseView(result.lease) };
-      return { claimed: false, timed_out: timedOut, slots: ctx.config.workerSlots, message: blockedMessage(ctx, 'worker slots', result, ctx.now()) };
+      const waitMs = ms(input.wait_seconds, 0);
+      const { result, timedOut } = await acquireWithWait(ctx, call, request, false, waitMs);
+      if (result.ok) return { claimed: true, token: result.lease.token, slots: ctx.config.workerSlots };
+      return { claimed: false, slots: ctx.config.workerSlots, ...(timedOut ? { timed_out: true } : {}), ...blockedAnswer(ctx, 'worker slots', result, waitMs) };
     },
   }),
   defineCommand({
     name: 'release_worker_slot',
-    toolset: 'tasks',
-    description: 'Give your worker slot back.',
+    toolset: 'workers',
+    description: 'Give your worker slot back (the next waiter gets it).',
     mutating: true,
     input: z.object({ ...mutatingFields }),
+    output: z.object({ released: z.literal(true), token: z.number().int(), ...handedToSchema }),
     async run(ctx, _input, call) {
       const holder = ctx.agentOf(call);
-      const lease = ctx.publish(await ctx.store.releaseLease(ctx.actAs(call), { kind: 'slot', resource: SLOT, holder }));
-      return { released: true, slot: leaseView(lease) };
+      const written = await ctx.store.releaseLease(ctx.actAs(call), { kind: 'slot', resource: SLOT, holder });
+      return { released: true as const, token: ctx.publish(written).token, ...handedTo(written.events) };
     },
   }),
   defineCommand({
     name: 'get_workers',
-    toolset: 'tasks',
+    toolset: 'workers',
     description: 'Worker slots: how many, who holds them, who waits.',
     mutating: false,
+    idempotent: true,
     input: z.object({ ...callerFields }),
+    output: z.object({ slots: z.number().int(), used: z.number().int(), workers: z.array(leaseRowSchema), waiters: z.array(waiterSchema) }),
     async run(ctx, _input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
       const held = await ctx.store.listLeases(call.project, now, 'slot');
-      return { slots: ctx.config.workerSlots, used: held.length, workers: held.map(leaseView), waiters: (await ctx.store.listWaiters(call.project, now, 'slot')).map(waiterView) };
+      const waiters = await ctx.store.listWaiters(call.project, now, 'slot');
+      return { slots: ctx.config.workerSlots, used: held.length, workers: held.map((l) => leaseView(l, now, false)), waiters: waiters.map((w) => waiterView(w, now)) };
     },
   }),
 ];

@@ -10,6 +10,7 @@ import type { Member } from '../../core/presence/member.js';
 import type { TaskStatus } from '../../core/tasks/task.js';
 import type { RowLoader } from '../cache/optimistic-engine.js';
 import type { StoreQueries } from '../step-store.js';
+import { labelledPage } from '../task-pages.js';
 import type { Read } from '../step/reads.js';
 import { num, str, toHeader, type Row } from '../sql-rows.js';
 import { mappers, rows, type Queryable } from './postgres-statements.js';
@@ -93,12 +94,8 @@ export function createPostgresQueries(db: Queryable, translate: (error: unknown)
       const row = first(await rows(db, 'get_task', [project, id]));
       return row ? toTask(row) : null;
     }),
-    listTasks: (project, query) => guarded(async () => {
-      const all = (await rows(db, 'list_tasks', [project, query.status && query.status.length > 0 ? query.status : null])).map(toTask);
-      const labels = query.labels;
-      const filtered = labels && labels.length > 0 ? all.filter((t) => labels.every((l) => t.labels.includes(l))) : all;
-      return filtered.slice(0, query.limit);
-    }),
+    listTasks: (project, query) => guarded(() =>
+      labelledPage(query, async (after, limit) => (await rows(db, 'list_tasks', [project, query.status && query.status.length > 0 ? query.status : null, after, limit])).map(toTask))),
     getState: (project, scope, key, now) => guarded(async () => {
       const row = first(await rows(db, 'get_state', [project, scope, key]));
       const entry = row ? toState(row) : null;

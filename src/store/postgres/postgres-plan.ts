@@ -40,7 +40,7 @@ export function encodePlan(plan: Plan): string {
   const waitersDeleted: string[] = [];
   for (const [ticket, w] of plan.changes.waiter) {
     if (!w) waitersDeleted.push(ticket);
-    else waiters.push({ project, ticket: w.ticket, kind: w.request.kind, holder: w.request.holder, request: w.request, enqueued_at: w.enqueuedAt, deadline: w.deadline });
+    else waiters.push({ project, ticket: w.ticket, kind: w.request.kind, holder: w.request.holder, request: w.request, enqueued_at: w.enqueuedAt, deadline: w.deadline, active_until: w.activeUntil ?? null });
   }
   list('waiters', waiters);
   list('waiters_deleted', waitersDeleted);

@@ -13,6 +13,7 @@ import type { Task, TaskStatus } from '../../core/tasks/task.js';
 import type { HotRows } from '../cache/project-cache.js';
 import type { RowLoader } from '../cache/optimistic-engine.js';
 import type { StoreQueries } from '../step-store.js';
+import { labelledPage } from '../task-pages.js';
 import type { Header } from '../step/header.js';
 import type { Read } from '../step/reads.js';
 import { requestKey, stateKey, type RequestRecord } from '../step/tables.js';
@@ -99,17 +100,17 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       throw translate(error);
     }
   };
-  const tasksByStatus = async (project: string, statuses: readonly TaskStatus[]): Promise<Task[]> => {
+  /** Tasks of these statuses after seq `after`, in insertion order, at most `limit`: each status zset is scored by seq. */
+  const tasksAfter = async (project: string, statuses: readonly TaskStatus[] | undefined, after: number, limit: number): Promise<Task[]> => {
     const k = keys.project(project);
-    const ids = new Map<string, number>();
-    for (const status of statuses) {
-      const flat = await client.zrange(k[`status:${status}`], 0, -1, 'WITHSCORES');
-      for (let i = 0; i + 1 < flat.length; i += 2) ids.set(flat[i] as string, Number(flat[i + 1]));
+    const zsets = statuses && statuses.length > 0 ? statuses.map((s) => k[`status:${s}`]) : [k.taskSeq];
+    const scored: [string, number][] = [];
+    for (const zset of zsets) {
+      const flat = await client.zrangebyscore(zset, `(${after}`, '+inf', 'WITHSCORES', 'LIMIT', 0, limit);
+      for (let i = 0; i + 1 < flat.length; i += 2) scored.push([flat[i] as string, Number(flat[i + 1])]);
     }
-    const ordered = [...ids].sort((a, b) => a[1] - b[1]).map(([id]) => id);
-    const out: Task[] = [];
-    for (let i = 0; i < ordered.length; i += 500) out.push(...parseAll<Task>(await client.hmget(k.tasks, ...ordered.slice(i, i + 500))));
-    return out;
+    const ids = scored.sort((a, b) => a[1] - b[1]).slice(0, limit).map(([id]) => id);
+    return ids.length === 0 ? [] : parseAll<Task>(await client.hmget(k.tasks, ...ids));
   };
   return {
     getMember: (project, id) => guarded(async () => {
@@ -131,11 +132,7 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       const text = await client.hget(keys.project(project).tasks, id);
       return text === null ? null : parse<Task>(text);
     }),
-    listTasks: (project, query) => guarded(async () => {
-      const all = await tasksByStatus(project, query.status && query.status.length > 0 ? query.status : TASK_STATUS_ORDER);
-      const labels = query.labels;
-      return (labels && labels.length > 0 ? all.filter((t) => labels.every((l) => t.labels.includes(l))) : all).slice(0, query.limit);
-    }),
+    listTasks: (project, query) => guarded(() => labelledPage(query, (after, limit) => tasksAfter(project, query.status, after, limit))),
     getState: (project, scope, key, now) => guarded(async () => {
       const text = await client.hget(keys.project(project).state, stateKey(scope, key));
       const entry = text === null ? null : parse<StateEntry>(text);

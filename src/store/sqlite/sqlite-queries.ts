@@ -6,6 +6,7 @@ import { CoordinationError } from '../../core/errors.js';
 import { isLive, type LeaseKind } from '../../core/leases/lease.js';
 import type { TaskStatus } from '../../core/tasks/task.js';
 import type { StoreQueries } from '../step-store.js';
+import { labelledPage } from '../task-pages.js';
 import { num, str, toHeader } from '../sql-rows.js';
 import { json, mappers, type SqliteStatements } from './sqlite-statements.js';
 
@@ -29,12 +30,8 @@ export function createSqliteQueries(q: SqliteStatements, guard: <T>(read: () => 
       const row = q.one('get_task', project, id);
       return row ? toTask(row) : null;
     }),
-    listTasks: (project, query) => guard(() => {
-      const rows = q.all('list_tasks', { project, statuses: query.status && query.status.length > 0 ? json(query.status) : null }).map(toTask);
-      const labels = query.labels;
-      const filtered = labels && labels.length > 0 ? rows.filter((t) => labels.every((l) => t.labels.includes(l))) : rows;
-      return filtered.slice(0, query.limit);
-    }),
+    listTasks: (project, query) =>
+      labelledPage(query, (after, limit) => guard(() => q.all('list_tasks', { project, statuses: query.status && query.status.length > 0 ? json(query.status) : null, after, limit }).map(toTask))),
     getState: (project, scope, key, now) => guard(() => {
       const row = q.one('get_state', project, scope, key);
       const entry = row ? toState(row) : null;

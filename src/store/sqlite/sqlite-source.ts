@@ -116,7 +116,7 @@ export function applyPlan(q: SqliteStatements, plan: Plan): void {
   }
   for (const [ticket, w] of plan.changes.waiter) {
     if (!w) q.run('delete_waiter', project, Number(ticket));
-    else q.run('put_waiter', project, w.ticket, w.request.kind, w.request.holder, json(w.request), w.enqueuedAt, w.deadline);
+    else q.run('put_waiter', project, w.ticket, w.request.kind, w.request.holder, json(w.request), w.enqueuedAt, w.deadline, w.activeUntil ?? null);
   }
   for (const [, t] of plan.changes.task) {
     if (!t) throw unsupported('task');

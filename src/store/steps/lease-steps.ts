@@ -7,7 +7,7 @@
 import { CoordinationError, notFound } from '../../core/errors.js';
 import { event } from '../../core/events/event.js';
 import { isLive, leaseId, type Lease, type LeaseKind, type LeaseRequest, type Waiter } from '../../core/leases/lease.js';
-import { decideGrant, planWaiterGrants } from '../../core/leases/lease-policy.js';
+import { decideGrant, planWaiterGrants, queuedGrantTtl } from '../../core/leases/lease-policy.js';
 import { deriveStatus, type Member, type MemberStatus, type StatusThresholds } from '../../core/presence/member.js';
 import type { AcquireInput, AcquireResult, LeaseRef, WaitEnd, WaitRef } from '../store.js';
 import { read, type StepGen } from '../step/reads.js';
@@ -52,7 +52,7 @@ export function* settle(s: StepContext, kind: LeaseKind, resource?: string): Ste
   const granted = new Set<number>();
   for (const waiter of planWaiterGrants(waiters, live, s.now)) {
     s.remove('waiter', String(waiter.ticket));
-    live.push(grant(s, waiter.request, true));
+    live.push(grant(s, { ...waiter.request, ttlMs: queuedGrantTtl(waiter, s.now) }, true));
     granted.add(waiter.ticket);
   }
   return { live, waiters: waiters.filter((w) => !granted.has(w.ticket)) };
@@ -78,14 +78,21 @@ function* holderStatuses(s: StepContext, leases: Lease[], thresholds: StatusThre
   return { statusOf, members };
 }
 
+/** The holder's queued wait for this very resource, if any (at most one: a re-call resumes it). */
+const ownWait = (waiters: Waiter[], request: LeaseRequest): Waiter | undefined =>
+  waiters.find((w) => w.request.holder === request.holder && w.request.kind === request.kind && w.request.resource === request.resource);
+
 export function* acquire(s: StepContext, input: AcquireInput): StepGen<AcquireResult> {
   const { request } = input;
   const { live, waiters } = yield* settle(s, request.kind, request.resource);
-  const ahead = waiters.filter((w) => w.request.holder !== request.holder).map((w) => w.request);
+  // A re-call of a queued caller keeps its place: only the waiters before its ticket are ahead.
+  const mine = ownWait(waiters, request);
+  const ahead = waiters.filter((w) => w.request.holder !== request.holder && (!mine || w.ticket < mine.ticket)).map((w) => w.request);
   let decision = decideGrant(request, live, ahead, () => 'active', false);
   // Holders' statuses matter only when blocked (to allow force and to name them): look them up then.
   const { statusOf, members } = yield* holderStatuses(s, decision.action === 'blocked' ? decision.conflicts : [], input.thresholds);
   if (decision.action === 'blocked') decision = decideGrant(request, live, ahead, statusOf, input.force);
+  if (decision.action !== 'blocked' && mine) s.remove('waiter', String(mine.ticket));
   switch (decision.action) {
     case 'renew': {
       const lease = { ...decision.lease, expiresAt: s.now + request.ttlMs, ttlMs: request.ttlMs };
@@ -101,15 +108,19 @@ export function* acquire(s: StepContext, input: AcquireInput): StepGen<AcquireRe
       return { ok: true, lease: grant(s, request, false), renewed: false, broken: decision.breaks };
     }
     case 'blocked': {
-      let ticket: number | null = null;
-      if (input.queueUntil !== undefined && request.kind !== 'files') {
-        ticket = s.next('ticket');
-        const waiter: Waiter = { ticket, project: s.project, request, enqueuedAt: s.now, deadline: input.queueUntil };
-        s.put('waiter', waiter);
-        s.emit(event('lease.queued', request.holder, request.resource, waitData(waiter)));
-      }
       const holders = [...new Set(decision.conflicts.map((l) => l.holder))].flatMap((h) => members.get(h) ?? []);
-      return { ok: false, reason: 'held', conflicts: decision.conflicts, waitersAhead: decision.waitersAhead, forceable: decision.forceable, holders, ticket };
+      const blocked = { ok: false as const, reason: 'held' as const, conflicts: decision.conflicts, waitersAhead: decision.waitersAhead, forceable: decision.forceable, holders };
+      if (mine) {
+        // Resumed: the same ticket, waiting again (or still in its grace when this call does not wait).
+        if (input.queueUntil !== undefined) s.put('waiter', { ...mine, request, deadline: Math.max(mine.deadline, input.queueUntil), activeUntil: input.waitingUntil });
+        return { ...blocked, ticket: mine.ticket, resumed: true };
+      }
+      if (input.queueUntil === undefined || request.kind === 'files') return { ...blocked, ticket: null, resumed: false };
+      const ticket = s.next('ticket');
+      const waiter: Waiter = { ticket, project: s.project, request, enqueuedAt: s.now, deadline: input.queueUntil, activeUntil: input.waitingUntil };
+      s.put('waiter', waiter);
+      s.emit(event('lease.queued', request.holder, request.resource, waitData(waiter)));
+      return { ...blocked, ticket, resumed: false };
     }
   }
 }

@@ -66,11 +66,11 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
 
   function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
     const wanted = (request.query as Query).toolsets?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const unknown = wanted?.filter((t) => !offered.includes(t)) ?? [];
-    if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')}.`, { field: 'toolsets' });
+    const unknown = wanted?.filter((t) => t !== 'all' && !offered.includes(t)) ?? [];
+    if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')} (or all).`, { field: 'toolsets' });
     if (sessions.size >= maxSessions) evictOne();
     const transport = new HttpSessionTransport(randomUUID());
-    const server = buildMcpServer(hub, { version: options.version, toolsets: wanted ?? offered, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const server = buildMcpServer(hub, { version: options.version, offered, toolsets: wanted, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);

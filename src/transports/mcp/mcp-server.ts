@@ -1,8 +1,10 @@
 /**
  * @module buildMcpServer: one MCP server for one connection, over the hub. Tools
- * come from the hub's command list (a tool call is hub.execute), resources and
- * prompts from resources.ts and prompts.ts. The connection remembers the agent
- * and project register_agent made it act as, and applies them to its later calls.
+ * come from the hub's command list (a tool call is hub.execute): the connection
+ * lists its toolsets' tools and may call any tool the server offers. Instructions
+ * name the listed tools; resources and prompts come from resources.ts and
+ * prompts.ts. The connection remembers the agent and project register_agent (or
+ * start_session) made it act as, and applies them to its later calls.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -22,7 +24,9 @@ import { toCoordinationError } from '../wire-errors.js';
 import type { EventFeed } from './event-feed.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
-import { toolError, toolResult, toolsFor } from './tools.js';
+import { TOOLSETS } from '../../hub/command.js';
+import { instructionsFor } from './instructions.js';
+import { selectToolsets, toolError, toolResult, toolsFor } from './tools.js';
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -34,7 +38,9 @@ interface McpConnection {
 
 export interface BuildMcpServerOptions {
   version: string;
-  /** Toolsets to offer (all when undefined). */
+  /** Toolsets the server offers (all when undefined): any of their tools may be called. */
+  offered?: readonly string[] | undefined;
+  /** Toolsets this connection asked to list (`all`, names), or undefined for the defaults. */
   toolsets?: readonly string[] | undefined;
   /** The project the connection was opened for (header or query), until register_agent names one. */
   project?: string | undefined;
@@ -43,9 +49,6 @@ export interface BuildMcpServerOptions {
   /** Domain events for notifications, shared by every connection of the server. */
   feed: EventFeed;
 }
-
-const INSTRUCTIONS =
-  'Baton coordinates agents working on one project. Start with register_agent, read coordinator_status, take locks or reserve files before changing shared things, and sign_off when done. Blocking calls answer timed_out: true after the wait bound: call them again.';
 
 /** One connection's MCP server, and its tool call for transports that answer plain calls themselves. */
 export interface BatonMcpServer {
@@ -63,14 +66,19 @@ export interface BatonMcpServer {
 // One validator for every connection: each would otherwise build its own Ajv instance.
 const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
+/** The commands that set who a connection is. */
+const REGISTERING = new Set(['register_agent', 'start_session']);
+
 export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonMcpServer {
+  const offered = options.offered ?? TOOLSETS;
+  const tools = toolsFor(hub.commands, selectToolsets(offered, options.toolsets));
+  const callable = toolsFor(hub.commands, offered);
   const mcp = new McpServer(
     { name: 'baton', version: options.version },
-    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator },
+    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: instructionsFor(new Set(tools.keys())), jsonSchemaValidator },
   );
   const server = mcp.server;
   const connection: McpConnection = { agentId: undefined, project: options.project };
-  const tools = toolsFor(hub.commands, options.toolsets);
   const definitions = [...tools.values()].map((t) => t.definition);
 
   /** Identity order (DESIGN §6): explicit argument (the hub applies it), token, header, this connection. */
@@ -78,19 +86,19 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
   const callerOf = (extra: RequestExtra): Caller => withConnection({ ...options.callerOf?.(extra), signal: extra.signal });
 
   async function callTool(name: string, args: Record<string, unknown> | undefined, caller: Caller): Promise<CallToolResult> {
-    if (!tools.has(name)) {
+    if (!callable.has(name)) {
       const command = hub.commands.find((c) => c.name === name);
-      const why = command ? `it belongs to toolset '${command.toolset}', which this connection does not enable` : 'no such tool';
+      const why = command ? `it belongs to toolset '${command.toolset}', which this server does not offer` : 'no such tool';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);
     }
     try {
       const output = await hub.execute(name, args ?? {}, withConnection(caller));
-      if (name === 'register_agent' && typeof output['agent_id'] === 'string') {
+      if (REGISTERING.has(name) && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
         resources.refresh();
       }
-      return toolResult(name, output);
+      return toolResult(output);
     } catch (error) {
       return toolError(toCoordinationError(error));
     }

@@ -20,7 +20,7 @@ import {
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
-import { eventView } from '../../hub/views.js';
+import { eventView } from '../../hub/views/records.js';
 import { jsonRpcError, toCoordinationError } from '../wire-errors.js';
 import type { EventFeed } from './event-feed.js';
 import { RESOURCES } from './resource-catalog.js';

@@ -1,36 +1,60 @@
 /**
- * @module The MCP tool shapes derived from the hub's commands: one tool per
- * command of the enabled toolsets, results a model can read as text, typed errors
- * as tool errors, and which resources a domain event changes.
+ * @module The MCP tool shapes derived from the hub's commands: which tools a
+ * connection lists (presence and status always), lean advertised schemas that
+ * hide routing fields and validation keywords, honest annotations, results as
+ * structured content with their JSON as text, typed errors as tool errors, and
+ * which resources a domain event changes.
  */
 import { describe, expect, it } from 'vitest';
 import { CoordinationError } from '../../core/errors.js';
 import { event, type BatonEvent } from '../../core/events/event.js';
+import { TOOLSETS } from '../../hub/command.js';
 import { COMMANDS } from '../../hub/commands/index.js';
 import { resourcesChangedBy } from './resource-catalog.js';
-import { toolError, toolResult, toolsFor } from './tools.js';
+import { selectToolsets, toolError, toolResult, toolsFor } from './tools.js';
 
 const stored = (e: ReturnType<typeof event>): BatonEvent => ({ ...e, project: 'p', id: 1, at: 0 });
 
 describe('MCP tools', () => {
-  it('derives one tool per command of the enabled toolsets, with its schema and no $schema key', () => {
-    expect([...toolsFor(COMMANDS, undefined).keys()]).toEqual(COMMANDS.map((c) => c.name));
-    const locks = toolsFor(COMMANDS, ['locks']);
-    expect([...locks.keys()]).toEqual(COMMANDS.filter((c) => c.toolset === 'locks').map((c) => c.name));
-    const acquire = locks.get('acquire_lock')?.definition;
-    expect(acquire?.inputSchema).not.toHaveProperty('$schema');
-    expect(acquire?.inputSchema.required).toEqual(['name']);
-    expect(acquire?.annotations).toEqual({ readOnlyHint: false, openWorldHint: false, destructiveHint: false });
+  it('lists the default toolsets, or the asked ones, always with presence and status', () => {
+    expect(selectToolsets(TOOLSETS, undefined)).toEqual(['presence', 'status', 'locks', 'files', 'tasks']);
+    expect(selectToolsets(TOOLSETS, ['locks', 'tasks'])).toEqual(['presence', 'status', 'locks', 'tasks']);
+    expect(selectToolsets(TOOLSETS, ['all'])).toEqual([...TOOLSETS]);
+    expect(selectToolsets(['presence', 'status', 'locks'], ['all'])).toEqual(['presence', 'status', 'locks']);
+    const listed = toolsFor(COMMANDS, selectToolsets(TOOLSETS, ['locks']));
+    expect(listed.has('register_agent') && listed.has('start_session') && listed.has('coordinator_status')).toBe(true);
+    expect(listed.has('claim_task')).toBe(false);
   });
 
-  it('answers structured output with a text block that leads with the gist', () => {
-    const result = toolResult('acquire_lock', { acquired: true, name: 'deploy', token: 7, holders: [] });
-    expect(result.structuredContent).toEqual({ acquired: true, name: 'deploy', token: 7, holders: [] });
+  it('advertises lean schemas: no routing fields, no validation keywords, no $ref', () => {
+    const tools = toolsFor(COMMANDS, TOOLSETS);
+    for (const { definition } of tools.values()) {
+      const text = JSON.stringify(definition.inputSchema);
+      expect(text, definition.name).not.toMatch(/"\$ref"|"\$defs"|"\$schema"|"maxLength"|"maximum"|"pattern"|"additionalProperties"/);
+      const properties = Object.keys(definition.inputSchema.properties ?? {});
+      expect(properties, definition.name).not.toContain('project');
+      expect(properties, definition.name).not.toContain('request_id');
+      if (definition.name !== 'register_agent' && definition.name !== 'start_session') expect(properties, definition.name).not.toContain('agent_id');
+    }
+    const acquire = tools.get('acquire_lock')?.definition;
+    expect(acquire?.inputSchema.required).toEqual(['name']);
+    expect(tools.get('register_agent')?.definition.inputSchema.properties).toHaveProperty('agent_id');
+    expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({ description: expect.any(String) as unknown });
+  });
+
+  it('annotates reads, destructive writes and idempotent calls honestly', () => {
+    const tools = toolsFor(COMMANDS, TOOLSETS);
+    expect(tools.get('list_locks')?.definition.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+    expect(tools.get('delete_scope')?.definition.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(tools.get('acquire_lock')?.definition.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true });
+    for (const { definition } of tools.values()) expect(definition.outputSchema?.type, definition.name).toBe('object');
+  });
+
+  it('answers structured output with its JSON as the text block', () => {
+    const result = toolResult({ acquired: true, name: 'deploy', token: 7 });
+    expect(result.structuredContent).toEqual({ acquired: true, name: 'deploy', token: 7 });
     const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-    expect(text.split('\n')[0]).toBe('acquire_lock: acquired=true, name=deploy, token=7, 0 holders.');
-    expect(JSON.parse(text.split('\n')[1] ?? '')).toEqual(result.structuredContent);
-    const waited = toolResult('wait_for_events', { events: [], timed_out: true });
-    expect(waited.content[0]).toMatchObject({ text: expect.stringContaining('call again') as unknown });
+    expect(JSON.parse(text)).toEqual(result.structuredContent);
   });
 
   it('turns a CoordinationError into a tool error with the code, the message and what to do', () => {

@@ -1,13 +1,14 @@
 /**
- * @module MCP tools derived from the hub's command list: one tool per command,
- * with its JSON Schema computed once, and the shapes of a tool's answer (the
- * command output as structuredContent plus a short text block) and of a tool
- * error (the catalog code, message and what to do, with isError).
+ * @module MCP tools derived from the hub's command list: which commands a
+ * connection lists (its toolsets, presence and status always), each one's lean
+ * advertised schema (types, enums, required and descriptions; no routing fields,
+ * no validation keywords, no $ref — the server validates in full), honest
+ * annotations and output schema, and the shapes of a result and of an error.
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CoordinationError } from '../../core/errors.js';
-import type { Command, CommandOutput } from '../../hub/command.js';
+import { ALWAYS_ON, DEFAULT_TOOLSETS, ROUTING_FIELDS, TOOLSETS, type Command, type CommandOutput } from '../../hub/command.js';
 import { wireError } from '../wire-errors.js';
 
 export interface McpTool {
@@ -16,48 +17,89 @@ export interface McpTool {
   definition: Tool;
 }
 
+type Schema = Record<string, unknown>;
+
+/** Keywords the server enforces but a model gains nothing from reading (limits that matter are in the descriptions). */
+const DROPPED = new Set(['$schema', 'additionalProperties', 'propertyNames', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'format', 'minItems', 'maxItems', 'default']);
+
+/** Longer enums are named in the description instead (e.g. event types): a model does not need the list each turn. */
+const MAX_ENUM = 8;
+
+/**
+ * A schema as a model should see it. A reference (zod's "any JSON") becomes {} (any
+ * value); an object below the top level keeps only its type and description (its
+ * fields are in the description: models read words more cheaply than nested schemas).
+ */
+function lean(schema: unknown, depth: number): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => lean(s, depth));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = schema as Schema;
+  if ('$ref' in node) return typeof node['description'] === 'string' ? { description: node['description'] } : {};
+  if (depth > 1 && node['type'] === 'object') return { type: 'object', ...(typeof node['description'] === 'string' ? { description: node['description'] } : {}) };
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (DROPPED.has(key) || key === '$defs') continue;
+    if (key === 'enum' && Array.isArray(value) && value.length > MAX_ENUM) continue;
+    if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Schema).map(([name, property]) => [name, lean(property, depth + 1)]));
+    else out[key] = lean(value, key === 'items' ? depth + 1 : depth);
+  }
+  return out;
+}
+
+/** The advertised input schema: the command's, without the fields the connection carries. */
+function advertisedSchema(command: Command): Tool['inputSchema'] {
+  const full = z.toJSONSchema(command.input, { io: 'input', unrepresentable: 'any' }) as Schema;
+  const hidden = new Set(ROUTING_FIELDS.filter((f) => !command.advertise?.includes(f)));
+  const properties = Object.fromEntries(Object.entries((full['properties'] ?? {}) as Schema).filter(([name]) => !hidden.has(name)));
+  const required = ((full['required'] ?? []) as string[]).filter((name) => !hidden.has(name));
+  return { type: 'object', properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, lean(property, 1)])) as Record<string, object>, ...(required.length > 0 ? { required } : {}) };
+}
+
 const definitions = new WeakMap<Command, Tool>();
 
 function definitionOf(command: Command): Tool {
   const cached = definitions.get(command);
   if (cached) return cached;
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(command.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...outputSchema } = z.toJSONSchema(command.output, { io: 'output', unrepresentable: 'any' }) as Schema;
   const tool: Tool = {
     name: command.name,
     description: command.description,
-    inputSchema: { ...schema, type: 'object' },
-    annotations: { readOnlyHint: !command.mutating, openWorldHint: false, ...(command.mutating ? { destructiveHint: false } : {}) },
+    inputSchema: advertisedSchema(command),
+    outputSchema: { ...outputSchema, type: 'object' },
+    annotations: {
+      readOnlyHint: !command.mutating,
+      destructiveHint: command.mutating && (command.destructive ?? false),
+      idempotentHint: command.idempotent ?? false,
+      openWorldHint: false,
+    },
   };
   definitions.set(command, tool);
   return tool;
 }
 
-/** The tools of the enabled toolsets (all when `toolsets` is undefined), keyed by name. */
-export function toolsFor(commands: readonly Command[], toolsets: readonly string[] | undefined): Map<string, McpTool> {
-  const enabled = toolsets ? new Set(toolsets) : null;
+/**
+ * The toolsets a connection lists: what it asked for (`all`, or names), else the
+ * defaults, among what the server offers, and always presence and status (without
+ * them a connection could not join, leave or look around).
+ */
+export function selectToolsets(offered: readonly string[], wanted: readonly string[] | undefined): string[] {
+  const asked = wanted === undefined ? DEFAULT_TOOLSETS : wanted.includes('all') ? TOOLSETS : wanted;
+  return TOOLSETS.filter((t) => offered.includes(t) && (asked.includes(t) || ALWAYS_ON.includes(t)));
+}
+
+/** The tools of the listed toolsets, keyed by name. */
+export function toolsFor(commands: readonly Command[], toolsets: readonly string[]): Map<string, McpTool> {
   const tools = new Map<string, McpTool>();
   for (const command of commands) {
-    if (enabled && !enabled.has(command.toolset)) continue;
+    if (!toolsets.includes(command.toolset)) continue;
     tools.set(command.name, { command, definition: definitionOf(command) });
   }
   return tools;
 }
 
-/** A one-line reading of an output, so a client that shows only text still gets the gist. */
-function headline(name: string, output: CommandOutput): string {
-  if (typeof output['message'] === 'string') return output['message'];
-  if (output['timed_out'] === true) return `${name}: the wait ended without a result (timed_out); call again to keep waiting.`;
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(output)) {
-    if (Array.isArray(value)) parts.push(`${value.length} ${key}`);
-    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') parts.push(`${key}=${String(value).slice(0, 80)}`);
-    if (parts.length === 5) break;
-  }
-  return `${name}: ${parts.length > 0 ? parts.join(', ') : 'ok'}.`;
-}
-
-export function toolResult(name: string, output: CommandOutput): CallToolResult {
-  return { content: [{ type: 'text', text: `${headline(name, output)}\n${JSON.stringify(output)}` }], structuredContent: output };
+/** The structured output, and its JSON as the text block for clients that read only text. */
+export function toolResult(output: CommandOutput): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
 }
 
 export function toolError(error: CoordinationError): CallToolResult {

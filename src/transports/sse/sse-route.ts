@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Hub } from '../../hub/hub.js';
-import { eventView } from '../../hub/views.js';
+import { eventView } from '../../hub/views/records.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { toCoordinationError, wireError } from '../wire-errors.js';
 
@@ -35,7 +35,7 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
       if (e.id <= cursor) return;
       cursor = e.id;
       if (types && !types.has(e.type)) return;
-      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(eventView(e))}\n\n`);
+      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ ...eventView(e), project: e.project })}\n\n`);
     };
     const pending: BatonEvent[] = [];
     let live = false;

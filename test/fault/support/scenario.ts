@@ -227,8 +227,12 @@ export async function faultRun(engine: Engine, team: Team, options: RunOptions):
     const records = await consumers.done;
     note('consumers done');
     const log = await readLog(setup);
-    const all = await setup.call('get_all_tasks', { limit: 5000 });
-    const finalStatus = new Map((all.body['tasks'] as { id: string; status: string }[]).map((t) => [t.id, t.status]));
+    const finalStatus = new Map<string, string>();
+    for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+      const page = await setup.call('get_all_tasks', { limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const t of page.body['tasks'] as { id: string; status: string }[]) finalStatus.set(t.id, t.status);
+      cursor = page.body['next_cursor'] as string | undefined;
+    }
     return { project, locks, taskIds: dag.map((t) => t.id), lines, writes: register.writes, consumers: records, chaos: actions, log, finalId, finalStatus };
   } finally {
     await register.close();

@@ -62,7 +62,7 @@ function finished(cursor: Cursor): 'done' | 'stalled' | null {
 async function poll(cursor: Cursor, home: number): Promise<void> {
   const api = new FaultClient({ urls: params.urls, home, project: params.project });
   while (finished(cursor) === null) {
-    const page = await api.call('wait_for_events', { after: cursor.last, timeout_seconds: 2, limit: 500 }, { timeoutMs: 10_000 });
+    const page = await api.call('get_events', { after: cursor.last, wait_seconds: 2, limit: 500 }, { timeoutMs: 10_000 });
     if (!page.ok) {
       cursor.record.errors.push(`${page.status} ${page.code}`);
       await sleep(200);

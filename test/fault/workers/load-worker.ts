@@ -77,13 +77,13 @@ async function lockRound(c: Client): Promise<void> {
   }
   if (acquired.body['acquired'] !== true) {
     c.counts.timeouts++;
-    const holders = (acquired.body['holders'] as { holder: string; token: number }[] | undefined) ?? [];
-    emit({ kind: 'wait-timeout', client: c.name, lock, waitedMs: clock() - started, holders: holders.map((h) => `${h.holder}#${h.token}`), waitersAhead: Number(acquired.body['waiters_ahead']), at: clock() });
+    emit({ kind: 'wait-timeout', client: c.name, lock, waitedMs: clock() - started, holders: [String(acquired.body['holder'])], waitersAhead: Number(acquired.body['queue_position'] ?? 0), at: clock() });
     return;
   }
   c.counts.grants++;
   const token = acquired.body['token'] as number;
-  const expiresAt = Date.parse((acquired.body['lock'] as { expires_at: string }).expires_at);
+  // Seconds, rounded by the server: a second less keeps the safety margin honest.
+  const expiresAt = Date.now() + ((acquired.body['expires_in_s'] as number) - 1) * 1000;
   emit({ kind: 'grant', client: c.name, agent: c.agent, lock, token, renewed: acquired.body['renewed'] === true, expiresAt, at: clock(), waitedMs: clock() - started, node: acquired.node, retried: acquired.attempts > 1 });
   for (const phase of ['enter', 'exit'] as const) {
     if (Date.now() > expiresAt - SAFETY_MS) {
@@ -148,9 +148,9 @@ async function taskLoop(c: Client): Promise<boolean> {
     }
     if (claimed.body['claimed'] === true) {
       c.counts.claims++;
-      const task = claimed.body['task'] as { id: string; claim_expires_at: string };
+      const task = claimed.body['task'] as { id: string; claim_expires_in_s: number };
       const token = claimed.body['token'] as number;
-      emit({ kind: 'claim', client: c.name, agent: c.agent, task: task.id, token, at: clock(), expiresAt: Date.parse(task.claim_expires_at), retried: claimed.attempts > 1 });
+      emit({ kind: 'claim', client: c.name, agent: c.agent, task: task.id, token, at: clock(), expiresAt: Date.now() + (task.claim_expires_in_s - 1) * 1000, retried: claimed.attempts > 1 });
       await completeTask(c, task.id, token);
       await sleep(between(10, 100));
       continue;

@@ -57,17 +57,17 @@ export async function writeCanary(url: string): Promise<Canary> {
   const project = randomId('canary');
   const keeper = createClient(url, { project, agent: 'keeper' });
   await ok(keeper.post('/agents', {}), 'register keeper');
-  const lock = await ok(keeper.post<{ lock: { token: number } }>('/locks/canary-lock/acquire', { ttl_seconds: 86_400 }), 'canary lock');
+  const lock = await ok(keeper.post<{ token: number }>('/locks/canary-lock/acquire', { ttl_seconds: 86_400 }), 'canary lock');
   await ok(keeper.post('/tasks', { id: 'canary-task', title: 'must stay claimed' }), 'canary task');
   const claim = await ok(keeper.post<{ token: number }>('/tasks/claim', { task_id: 'canary-task', ttl_seconds: 86_400 }), 'canary claim');
   const state = await ok(keeper.put<{ version: number }>('/state/canary/k', { value: CANARY_VALUE }), 'canary state');
   const events = await ok(keeper.get<{ last_id: number }>('/events', { after: 0 }), 'canary events');
-  return { project, lockToken: lock.lock.token, taskToken: claim.token, stateVersion: state.version, lastEventId: events.last_id };
+  return { project, lockToken: lock.token, taskToken: claim.token, stateVersion: state.version, lastEventId: events.last_id };
 }
 
 export async function expectCanaryIntact(url: string, canary: Canary): Promise<void> {
   const api = createClient(url, { project: canary.project });
-  expect((await api.get('/locks/canary-lock')).body).toMatchObject({ held: true, holders: [{ holder: 'keeper', token: canary.lockToken }] });
+  expect((await api.get('/locks/canary-lock')).body).toMatchObject({ held: true, locks: [{ holder: 'keeper', token: canary.lockToken }] });
   expect((await api.get('/tasks/canary-task')).body).toMatchObject({ task: { status: 'claimed', claimed_by: 'keeper', claim_token: canary.taskToken } });
   expect((await api.get('/state/canary/k')).body).toMatchObject({ value: CANARY_VALUE, version: canary.stateVersion });
   // Nothing at all happened in the canary's project during the fuzz.

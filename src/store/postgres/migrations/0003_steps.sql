@@ -6,6 +6,9 @@
 -- sweep's cost follows what is due. apply_plan (below) writes a whole batch with one
 -- set-based statement per table and kind of change, in one round trip.
 ALTER TABLE projects ADD COLUMN rev BIGINT NOT NULL DEFAULT 0;
+-- A queued waiter remembers when the call waiting for it ends: until its deadline after
+-- that (a grace period) it keeps its place for the caller's re-call.
+ALTER TABLE waiters ADD COLUMN active_until BIGINT;
 
 DROP TABLE requests;
 CREATE TABLE requests (
@@ -90,7 +93,7 @@ BEGIN
   IF p->'waiters' IS NOT NULL THEN
     INSERT INTO waiters SELECT * FROM json_populate_recordset(NULL::waiters, p->'waiters')
     ON CONFLICT (project, ticket) DO UPDATE SET kind = EXCLUDED.kind, holder = EXCLUDED.holder, request = EXCLUDED.request,
-      enqueued_at = EXCLUDED.enqueued_at, deadline = EXCLUDED.deadline;
+      enqueued_at = EXCLUDED.enqueued_at, deadline = EXCLUDED.deadline, active_until = EXCLUDED.active_until;
   END IF;
   IF p->'tasks' IS NOT NULL THEN
     INSERT INTO tasks SELECT * FROM json_populate_recordset(NULL::tasks, p->'tasks')

@@ -1,1 +1,1 @@
-INSERT OR REPLACE INTO waiters (project, ticket, kind, holder, request, enqueued_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT OR REPLACE INTO waiters (project, ticket, kind, holder, request, enqueued_at, deadline, active_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

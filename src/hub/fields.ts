@@ -2,10 +2,10 @@
  * @module Input field schemas shared by several commands, with their limits.
  */
 import { z } from 'zod';
-import { CoordinationError } from '../../core/errors.js';
+import { CoordinationError } from '../core/errors.js';
 
-export const ttlSeconds = z.number().int().min(1).max(86_400).optional().describe('Lease length in seconds.');
-export const waitSeconds = z.number().min(0).max(3_600).optional().describe('Block up to this long (capped by the server, default 0).');
+export const ttlSeconds = z.number().int().min(1).max(86_400).optional().describe('Seconds (default 900).');
+export const waitSeconds = z.number().min(0).max(3_600).optional().describe('Wait up to this long (at most 50 s).');
 export const idField = z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-.:@]+$/, 'letters, digits and _ - . : @ only');
 export const shortText = z.string().max(500);
 export const longText = z.string().max(20_000);
@@ -21,3 +21,4 @@ export function assertJsonSize(value: unknown, limit: number, field: string): vo
   const bytes = Buffer.byteLength(JSON.stringify(value));
   if (bytes > limit) throw new CoordinationError('LIMIT_EXCEEDED', `${field} is ${bytes} bytes; the limit is ${limit}.`, { field, limit, bytes });
 }
+

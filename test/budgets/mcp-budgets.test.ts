@@ -1,0 +1,83 @@
+/**
+ * @module The budgets of the MCP surface (design/mcp-surface.md), held by a real
+ * SDK client against a server: the default catalog and the full one in model
+ * tokens, every list answer with default arguments in a busy project (2,000 tasks,
+ * 200 agents, 10,000 events), and a prompt-guided session start. A failure names
+ * what grew.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server/main.js';
+import { call, httpClient, startInProcess } from '../support/mcp.js';
+import { cleanupAll } from '../support/server.js';
+import { catalogTokens, jsonTokens } from '../support/tokens.js';
+
+const DEFAULT_CATALOG = 2_500;
+const FULL_CATALOG = 5_000;
+const LIST_RESULT = 5_000;
+const SESSION_START = 1_500;
+
+let server: RunningServer;
+const clients: Client[] = [];
+const project = 'busy';
+
+beforeAll(async () => {
+  server = await startInProcess();
+  const run = (name: string, input: Record<string, unknown>, agentId?: string) => server.hub.execute(name, input, { project, agentId });
+  const agents = Array.from({ length: 200 }, (_, i) => `agent-${String(i).padStart(3, '0')}`);
+  await Promise.all(agents.map((a) => run('register_agent', { name: `Agent ${a}`, metadata: { branch: `issue-${a}-work`, cwd: `/work/${a}` } }, a)));
+  for (let i = 0; i < 2000; i += 500) {
+    await run('add_task', { tasks: Array.from({ length: 500 }, (_, j) => ({ id: `task-${i + j}`, title: `Implement part ${i + j} of the feature`, labels: ['backend'], files: [`src/part-${i + j}.ts`] })) }, 'agent-000');
+  }
+  await Promise.all(agents.slice(0, 40).map((a, i) => run('acquire_lock', { name: `area:${i}` }, a)));
+  await Promise.all(agents.slice(40, 80).map((a, i) => run('reserve_files', { paths: [`src/area-${i}/**`] }, a)));
+  await Promise.all(agents.slice(80, 120).map((a) => run('claim_task', {}, a)));
+  for (let i = 0; i < 10_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, j) => run('publish_event', { topic: 'build.progress', payload: { step: i + j } }, 'agent-001')));
+  for (let i = 0; i < 30; i++) await run('store_data', { scope: 'config', key: `key-${i}`, value: { enabled: true } }, 'agent-001');
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  await server.close();
+  await cleanupAll();
+});
+
+async function client(query: Record<string, string> = {}): Promise<Client> {
+  const c = await httpClient(server.url, { query: { project, ...query }, headers: { 'x-baton-agent': 'newcomer' } });
+  clients.push(c);
+  return c;
+}
+
+describe('MCP budgets', () => {
+  it(`keeps the default catalog (tools and instructions) within ${DEFAULT_CATALOG} tokens`, async () => {
+    const c = await client();
+    const { total, perTool } = catalogTokens((await c.listTools()).tools, c.getInstructions());
+    expect(total, `default catalog is ${total} tokens: ${JSON.stringify(perTool)}`).toBeLessThanOrEqual(DEFAULT_CATALOG);
+  });
+
+  it(`keeps every toolset together within ${FULL_CATALOG} tokens`, async () => {
+    const c = await client({ toolsets: 'all' });
+    const { total, perTool } = catalogTokens((await c.listTools()).tools, c.getInstructions());
+    expect(total, `full catalog is ${total} tokens: ${JSON.stringify(perTool)}`).toBeLessThanOrEqual(FULL_CATALOG);
+  });
+
+  it(`keeps every list answer with default arguments within ${LIST_RESULT} tokens in a busy project`, async () => {
+    const c = await client({ toolsets: 'all' });
+    await call(c, 'register_agent', {});
+    const lists = ['list_agents', 'list_locks', 'list_reservations', 'get_all_tasks', 'get_workers', 'list_keys', 'get_events', 'list_services', 'coordinator_status'];
+    const sizes: Record<string, number> = {};
+    for (const name of lists) sizes[name] = jsonTokens(await call(c, name, {}));
+    for (const [name, tokens] of Object.entries(sizes)) expect(tokens, `${name} answers ${tokens} tokens (all: ${JSON.stringify(sizes)})`).toBeLessThanOrEqual(LIST_RESULT);
+  });
+
+  it(`starts a session as the startup prompt says in one call and at most ${SESSION_START} result tokens`, async () => {
+    const c = await client();
+    const prompt = await c.getPrompt({ name: 'startup', arguments: { name: 'Newcomer' } });
+    const text = prompt.messages.map((m) => (m.content.type === 'text' ? m.content.text : '')).join('\n');
+    expect(text).toMatch(/start_session/);
+    const started = await call(c, 'start_session', { name: 'Newcomer', metadata: { cwd: '/work/new', branch: 'issue-7-x' }, reserve: ['docs/new.md'], claim: true });
+    const tokens = jsonTokens(started);
+    expect(tokens, `start_session answered ${tokens} tokens: ${JSON.stringify(started).slice(0, 400)}`).toBeLessThanOrEqual(SESSION_START);
+    expect(started).toMatchObject({ agent_id: 'newcomer', claimed: { claimed: true } });
+  });
+});
