@@ -5,6 +5,7 @@
  * workers cause among themselves, and nothing else (see open-loop.ts for that).
  */
 import { performance } from 'node:perf_hooks';
+import { startCpuMeter, type CpuTargets } from './cpu.js';
 import { createHistogram, toMeasurement } from './histogram.js';
 import type { Measurement } from './types.js';
 
@@ -23,6 +24,11 @@ export interface ClosedLoopOptions {
    * not recorded and the worker stops.
    */
   op(worker: number, iteration: number): Promise<unknown>;
+  /**
+   * Also measures CPU per operation over the whole run (warm-up included): this
+   * process's and these other processes' (none: this process only).
+   */
+  cpu?: CpuTargets | undefined;
 }
 
 /** Runs the workers; operations that start during the warm-up are not recorded. */
@@ -35,6 +41,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<Measure
   let errors = 0;
   let firstError: string | undefined;
   let lastFinish = measureFrom;
+  let done = 0;
+  const cpu = options.cpu ? startCpuMeter(options.cpu) : undefined;
 
   async function worker(index: number): Promise<void> {
     for (let iteration = 0; ; iteration++) {
@@ -42,6 +50,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<Measure
       if (started >= end) return;
       try {
         if ((await options.op(index, iteration)) === false) return;
+        done++;
         const finished = performance.now();
         if (started >= measureFrom) {
           histogram.record(finished - started);
@@ -58,5 +67,6 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<Measure
   // Operations started before `end` may finish after it; they count, over the time they took.
   const elapsed = Math.max(lastFinish, Math.min(performance.now(), end)) - measureFrom;
   if (histogram.count === 0 && firstError === undefined) firstError = 'no operation started and finished within the measured window: each took longer than the run';
-  return toMeasurement(histogram, { name: options.name, unit: options.unit, concurrency: options.workers, rate: null, durationMs: elapsed, errors, firstError });
+  const measured = toMeasurement(histogram, { name: options.name, unit: options.unit, concurrency: options.workers, rate: null, durationMs: elapsed, errors, firstError });
+  return cpu ? { ...measured, cpu: cpu.perOp(done) } : measured;
 }

@@ -3,7 +3,7 @@
  * bench/results/latest.json) and fixed-width tables for people.
  */
 import { arch, cpus, loadavg, platform, release } from 'node:os';
-import type { Check, Measurement, SuiteResult } from './types.js';
+import type { Check, CpuPerOp, Measurement, SuiteResult } from './types.js';
 
 export interface SuiteReport extends SuiteResult {
   name: string;
@@ -48,10 +48,17 @@ export function roundCheck(c: Check): Check {
   return { ...c, value: rounded(c.value, 3) };
 }
 
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+
 /** A check whose pass flag is computed from its comparison. */
-export function check(name: string, value: number, op: Check['op'], target: number, unit: string): Check {
+export function check(name: string, value: number, op: Check['op'], target: number, unit: string, detail?: string): Check {
   const pass = Number.isFinite(value) && (op === '>=' ? value >= target : op === '>' ? value > target : op === '<=' ? value <= target : value < target);
-  return { name, value, op, target, unit, pass };
+  return { name, value, op, target, unit, pass, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** figure/baseline against a target ratio; the detail keeps both figures, so the ratio can be read back. */
+export function ratioCheck(name: string, figure: number, baseline: number, op: Check['op'], target: number, unit = 'ops/s'): Check {
+  return check(name, figure / baseline, op, target, 'x', `${fmt(figure)} / ${fmt(baseline)} ${unit}`);
 }
 
 /** Lays rows out in columns; numeric-looking cells are right-aligned. */
@@ -66,15 +73,21 @@ export function formatTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+/** CPU per operation as a cell: this process, then the HTTP server's process and the database server where measured. */
+function cpuCell(cpu: CpuPerOp | undefined): string {
+  if (!cpu) return '';
+  return [String(cpu.here), ...(cpu.httpServer === undefined ? [] : [`${cpu.httpServer} http`]), ...(cpu.server === undefined ? [] : [`${cpu.server} ${cpu.serverName ?? 'server'}`])].join(' + ');
+}
 
 export function formatSuite(suite: SuiteReport): string {
   const title = `${suite.name}${suite.description ? ` — ${suite.description}` : ''} (${fmt(suite.wallMs / 1000, 1)} s)`;
   const parts = [title];
   if (suite.measurements.length > 0) {
+    const details = suite.measurements.some((m) => m.detail !== undefined);
+    const cpu = suite.measurements.some((m) => m.cpu !== undefined);
     parts.push(
       formatTable(
-        ['measurement', 'load', 'ops/s', 'p50 ms', 'p99 ms', 'max ms', 'ops', 'errors'],
+        ['measurement', 'load', 'ops/s', 'p50 ms', 'p99 ms', 'max ms', 'ops', 'errors', ...(cpu ? ['CPU µs/op'] : []), ...(details ? ['in the same run'] : [])],
         suite.measurements.map((m) => [
           `${m.name} [${m.unit}]`,
           m.rate === null ? `${m.concurrency ?? 1} conc` : `${fmt(m.rate)}/s`,
@@ -84,15 +97,18 @@ export function formatSuite(suite: SuiteReport): string {
           fmt(m.maxMs, 1),
           fmt(m.ops),
           String(m.errors),
+          ...(cpu ? [cpuCell(m.cpu)] : []),
+          ...(details ? [m.detail ?? ''] : []),
         ]),
       ),
     );
   }
   if (suite.checks.length > 0) {
+    const details = suite.checks.some((c) => c.detail !== undefined);
     parts.push(
       formatTable(
-        ['check', 'value', 'target', 'result'],
-        suite.checks.map((c) => [c.name, `${fmt(c.value, 3)} ${c.unit}`, `${c.op} ${c.target} ${c.unit}`, c.pass ? 'pass' : 'FAIL']),
+        ['check', 'value', 'target', 'result', ...(details ? ['figures'] : [])],
+        suite.checks.map((c) => [c.name, `${fmt(c.value, 3)} ${c.unit}`, `${c.op} ${c.target} ${c.unit}`, c.pass ? 'pass' : 'FAIL', ...(details ? [c.detail ?? ''] : [])]),
       ),
     );
   }

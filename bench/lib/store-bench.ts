@@ -1,69 +1,29 @@
 /**
  * @module The shared body of the multi-process store suites (`stores-redis`,
  * `stores-postgres`): a throwaway namespace (Redis key prefix or PostgreSQL
- * schema) per run, lock and task pairs in process and over HTTP, and cross-process
- * wake-up latency between two coordinators on one namespace. A suite supplies the
- * engine (how to open, seed and drop a namespace) and its targets.
+ * schema) per run, lock and task pairs (pairs.ts) in process and over HTTP, and
+ * cross-process wake-up latency between two coordinators on one namespace. A suite
+ * supplies the engine (engines.ts), its baselines and its targets.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createHub, type Hub } from '../../src/hub/hub.js';
-import type { EventBus } from '../../src/bus/event-bus.js';
-import type { Store } from '../../src/store/store.js';
+import { createHub } from '../../src/hub/hub.js';
 import { spawnServer } from './child-server.js';
-import { runClosedLoop } from './closed-loop.js';
 import { createHistogram, toMeasurement } from './histogram.js';
-import { createRestClient, type RestClient } from './rest-client.js';
+import type { StoreEngine } from './engines.js';
+import { agentOf, emptyPool, hubSurface, measureLockPairs, measureTaskPairs, restSurface, type PairOptions, type StoreTiming, type Surface } from './pairs.js';
+import { createRestClient } from './rest-client.js';
 import type { BenchContext, Measurement } from './types.js';
 
 const MANY = 64;
-const BATCH = 500;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
-
-export interface OpenedStore {
-  store: Store;
-  bus: EventBus;
-  close(): Promise<void>;
-}
-
-export interface StoreEngine {
-  kind: 'redis' | 'postgres';
-  url: string;
-  /** Process name of the database server (`comm` in /proc), for its CPU time. */
-  serverProcess: string;
-  /** The store and its cross-process event bus over `namespace`. */
-  open(namespace: string): Promise<OpenedStore>;
-  /** Deletes everything under `namespace`. */
-  drop(namespace: string): Promise<void>;
-  /**
-   * Writes `count` ready tasks straight into the engine, when add_task is too slow
-   * to feed a run; without it, tasks are added with add_task in batches of 500.
-   */
-  seedTasks?(namespace: string, project: string, count: number): Promise<void>;
-}
-
-/** Run lengths, from the context's quick flag. */
-export interface StoreTiming {
-  durationMs: number;
-  warmupMs: number;
-  /** Short unrecorded task run that sizes the task pool of the measured one. */
-  calibrateMs: number;
-  wakeups: number;
-}
-
-/**
- * `quickMs` lengthens the quick runs of an engine whose 64 callers move in
- * lockstep batches: a run shorter than a few batches records almost nothing.
- */
-export function storeTiming(ctx: BenchContext, quickMs = 600): StoreTiming {
-  return { durationMs: ctx.duration(3000, quickMs), warmupMs: ctx.duration(300, quickMs / 4), calibrateMs: ctx.duration(500, quickMs / 3), wakeups: ctx.duration(150, 20) };
-}
 
 /** A fresh namespace (`bench_<kind>_<hex>`, valid as key prefix and schema), dropped after the suite. */
 export function claimNamespace(ctx: BenchContext, engine: StoreEngine): string {
@@ -83,193 +43,45 @@ export async function runTool(command: string, args: string[], timeoutMs = 60_00
   }
 }
 
-/** What one surface (the hub in process, or a server over HTTP) offers a run. */
-interface Surface {
-  label: string;
-  lockPair(worker: number): Promise<void>;
-  /** Claims the best ready task and completes it; false when none was ready. */
-  taskPair(worker: number): Promise<boolean>;
-  addTasks(count: number): Promise<void>;
-}
-
-const agentOf = (worker: number): string => `agent-${worker}`;
-const batchOf = (from: number, count: number): { tasks: { title: string }[] } => ({ tasks: Array.from({ length: count }, (_, i) => ({ title: `Bench task ${from + i}` })) });
-
-async function inBatches(count: number, add: (from: number, size: number) => Promise<unknown>): Promise<void> {
-  for (let from = 0; from < count; from += BATCH) await add(from, Math.min(BATCH, count - from));
-}
-
-function hubSurface(hub: Hub, project: string, seed: (count: number) => Promise<void> | undefined): Surface {
-  const caller = (worker: number): { project: string; agentId: string } => ({ project, agentId: agentOf(worker) });
-  return {
-    label: 'in process',
-    async lockPair(worker) {
-      const name = `bench-${worker}`;
-      const acquired = await hub.execute('acquire_lock', { name }, caller(worker));
-      if (acquired['acquired'] !== true) throw new Error(`lock ${name} not acquired: ${JSON.stringify(acquired).slice(0, 200)}`);
-      await hub.execute('release_lock', { name, token: acquired['token'] }, caller(worker));
-    },
-    async taskPair(worker) {
-      const claimed = await hub.execute('claim_task', {}, caller(worker));
-      if (claimed['claimed'] !== true) {
-        if (claimed['reason'] === 'none_ready') return false;
-        throw new Error(`claim failed: ${JSON.stringify(claimed).slice(0, 200)}`);
-      }
-      const task = claimed['task'] as { id: string };
-      await hub.execute('update_task', { task_id: task.id, token: claimed['token'], status: 'done' }, caller(worker));
-      return true;
-    },
-    addTasks: (count) => seed(count) ?? inBatches(count, (from, size) => hub.execute('add_task', batchOf(from, size), caller(0))),
-  };
-}
-
-function restSurface(client: RestClient, seed: (count: number) => Promise<void> | undefined): Surface {
-  return {
-    label: 'HTTP',
-    async lockPair(worker) {
-      const name = `bench-${worker}`;
-      const agent = agentOf(worker);
-      const acquired = await client.call('POST', `/api/v1/locks/${name}/acquire`, { agent, body: {} });
-      if (acquired['acquired'] !== true) throw new Error(`lock ${name} not acquired: ${JSON.stringify(acquired).slice(0, 200)}`);
-      await client.call('POST', `/api/v1/locks/${name}/release`, { agent, body: { token: acquired['token'] } });
-    },
-    async taskPair(worker) {
-      const agent = agentOf(worker);
-      const claimed = await client.call('POST', '/api/v1/tasks/claim', { agent, body: {} });
-      if (claimed['claimed'] !== true) {
-        if (claimed['reason'] === 'none_ready') return false;
-        throw new Error(`claim failed: ${JSON.stringify(claimed).slice(0, 200)}`);
-      }
-      const task = claimed['task'] as { id: string };
-      await client.call('POST', `/api/v1/tasks/${task.id}/update`, { agent, body: { token: claimed['token'], status: 'done' } });
-      return true;
-    },
-    addTasks: (count) => seed(count) ?? inBatches(count, (from, size) => client.call('POST', '/api/v1/tasks', { agent: agentOf(0), body: batchOf(from, size) })),
-  };
-}
-
-/** CPU time (ms) of every process named `command`, from /proc; undefined off Linux. */
-function processCpuMs(command: string): number | undefined {
-  if (!existsSync('/proc/self/stat')) return undefined;
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== command) continue;
-      // After "pid (comm) ": state is field 3, utime 14 and stime 15 (proc(5)).
-      const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The process exited while we looked.
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux.
-}
-
 export interface SurfaceResult {
   measurements: Measurement[];
   notes: string[];
-  /** Task pairs per second by number of callers. */
-  taskPairs: Map<number, number>;
+  /** Lock pair runs by number of callers. */
+  lockPairs: Map<number, Measurement>;
+  /** Task pair runs by number of callers. */
+  taskPairs: Map<number, Measurement>;
 }
 
-interface CpuProbe {
-  engine: StoreEngine;
-  /** Whether this process runs the hub (in process) or only the load generator (HTTP). */
-  hubInThisProcess: boolean;
-}
-
-/** Ready tasks of a surface's project, carried from one run to the next. */
-interface TaskPool {
-  ready: number;
-  drained: boolean;
-  done: number;
-}
-
-/** Margin of the pool over the calibrated rate: the calibration runs cold, and a drained run is shorter. */
-const POOL_MARGIN = 1.75;
-
-/**
- * Task pairs at one concurrency. A short unrecorded run first warms up and sizes
- * the pool, which is then topped up to last the measured run with a margin: seeding
- * costs more than the run it feeds, so the pool is no larger than needed.
- */
-async function measureTaskPairs(ctx: BenchContext, surface: Surface, pool: TaskPool, workers: number, timing: StoreTiming, expectedRate: number, cpu: CpuProbe, notes: string[]): Promise<Measurement> {
-  pool.drained = false;
-  // A function, so the check after a run is not narrowed by the reset before it.
-  const drained = (): boolean => pool.drained;
-  const seed = async (count: number): Promise<void> => {
-    if (count <= 0) return;
-    const started = performance.now();
-    await surface.addTasks(count);
-    pool.ready += count;
-    ctx.log(`  seeded ${count} tasks in ${Math.round(performance.now() - started)} ms`);
-  };
-  const op = async (worker: number): Promise<boolean> => {
-    if (pool.drained) return false;
-    if (!(await surface.taskPair(worker))) {
-      pool.drained = true;
-      return false;
-    }
-    pool.ready--;
-    pool.done++;
-    return true;
-  };
-  const name = `${surface.label} task pair, ${workers} caller${workers > 1 ? 's' : ''}`;
-  await seed(Math.ceil((expectedRate * timing.calibrateMs) / 1000) - pool.ready);
-  const calibration = await runClosedLoop({ name, unit: 'pair', workers, durationMs: timing.calibrateMs, op });
-  pool.drained = false;
-  const rate = Math.max(calibration.opsPerSec, 1);
-  await seed(Math.ceil((rate * POOL_MARGIN * (timing.warmupMs + timing.durationMs)) / 1000) - pool.ready);
-
-  const cpuBefore = { self: process.cpuUsage(), server: processCpuMs(cpu.engine.serverProcess), done: pool.done };
-  const measured = await runClosedLoop({ name, unit: 'pair', workers, durationMs: timing.durationMs, warmupMs: timing.warmupMs, op });
-  const pairs = pool.done - cpuBefore.done;
-  const selfUs = process.cpuUsage(cpuBefore.self);
-  const serverMs = processCpuMs(cpu.engine.serverProcess);
-  if (pairs > 0) {
-    const here = `${Math.round((selfUs.user + selfUs.system) / pairs)} µs in this process (${cpu.hubInThisProcess ? 'hub + store client + load generator' : 'load generator only'})`;
-    const server = serverMs !== undefined && cpuBefore.server !== undefined ? `, ${Math.round(((serverMs - cpuBefore.server) * 1000) / pairs)} µs in ${cpu.engine.serverProcess} (all its clients, 10 ms ticks)` : '';
-    notes.push(`${name}: CPU per pair ${here}${server}`);
-  }
-  if (drained()) notes.push(`${name}: the task pool ran out after ${Math.round(measured.durationMs)} ms of the ${timing.durationMs} ms run (it was sized from a ${Math.round(rate)} pairs/s calibration); the rate is over that shorter time`);
-  return measured;
-}
-
-async function measureSurface(ctx: BenchContext, surface: Surface, timing: StoreTiming, expectedRate: number, cpu: CpuProbe): Promise<SurfaceResult> {
-  const measurements: Measurement[] = [];
-  const notes: string[] = [];
-  const taskPairs = new Map<number, number>();
-  const pool: TaskPool = { ready: 0, drained: false, done: 0 };
+async function measureSurface(ctx: BenchContext, surface: Surface, options: PairOptions, expectedRate: number): Promise<SurfaceResult> {
+  const result: SurfaceResult = { measurements: [], notes: [], lockPairs: new Map(), taskPairs: new Map() };
+  const pool = emptyPool();
   const workerCounts = surface.label === 'HTTP' ? [MANY] : [1, MANY];
   // First touches (connection pools filling, agents and lock names first seen) stay out of every run, even a short one.
   await Promise.all(Array.from({ length: MANY }, (_, w) => surface.lockPair(w)));
   for (const workers of workerCounts) {
     ctx.log(`${surface.label} lock pairs, ${workers} caller(s)`);
-    const loop = { unit: 'pair', workers, durationMs: timing.durationMs, warmupMs: timing.warmupMs };
-    measurements.push(await runClosedLoop({ ...loop, name: `${surface.label} lock pair, ${workers} caller${workers > 1 ? 's' : ''}`, op: (w) => surface.lockPair(w) }));
+    const m = await measureLockPairs(surface, workers, options);
+    result.measurements.push(m);
+    result.lockPairs.set(workers, m);
   }
   for (const workers of workerCounts) {
     ctx.log(`${surface.label} task pairs, ${workers} caller(s)`);
     // One caller cannot go faster than its round trips; the pool is sized from a calibration run anyway.
-    const m = await measureTaskPairs(ctx, surface, pool, workers, timing, workers === 1 ? expectedRate / 4 : expectedRate, cpu, notes);
-    measurements.push(m);
-    taskPairs.set(workers, m.opsPerSec);
+    const m = await measureTaskPairs(ctx, surface, pool, workers, workers === 1 ? expectedRate / 4 : expectedRate, options, result.notes);
+    result.measurements.push(m);
+    result.taskPairs.set(workers, m);
   }
-  return { measurements, notes, taskPairs };
+  return result;
 }
 
 /** The hub in this process over the engine's store and bus: lock and task pairs, 1 and 64 callers. */
-export async function measureInProcess(ctx: BenchContext, engine: StoreEngine, namespace: string, timing: StoreTiming, expectedRate: number): Promise<SurfaceResult> {
+export async function measureInProcess(ctx: BenchContext, engine: StoreEngine, namespace: string, options: PairOptions, expectedRate: number): Promise<SurfaceResult> {
   const project = 'inproc';
   const opened = await engine.open(namespace);
   const hub = createHub({ store: opened.store, bus: opened.bus });
   try {
     await Promise.all(Array.from({ length: MANY }, (_, i) => hub.execute('register_agent', {}, { project, agentId: agentOf(i) })));
-    const surface = hubSurface(hub, project, (count) => engine.seedTasks?.(namespace, project, count));
-    return await measureSurface(ctx, surface, timing, expectedRate, { engine, hubInThisProcess: true });
+    return await measureSurface(ctx, hubSurface(hub, opened.store, project), options, expectedRate);
   } finally {
     await hub.close();
     await opened.close();
@@ -282,13 +94,13 @@ function serverEnv(namespace: string): NodeJS.ProcessEnv {
   return { ...env, BATON_STORE_NAMESPACE: namespace };
 }
 
-/** `baton start` on the engine and namespace, stopped after the suite; resolves its URL. */
-export async function startStoreServer(ctx: BenchContext, engine: StoreEngine, namespace: string): Promise<string> {
+/** `baton start` on the engine and namespace, stopped after the suite; resolves its URL and pid. */
+export async function startStoreServer(ctx: BenchContext, engine: StoreEngine, namespace: string): Promise<{ url: string; pid: number }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (\`npm run bench\` does).`);
   const args = [CLI, 'start', '--host', '127.0.0.1', '--port', '0', '--data-dir', ctx.tempDir(`${engine.kind}-server`), '--store', engine.kind, '--store-url', engine.url];
   const server = await spawnServer({ args, env: serverEnv(namespace), cwd: ROOT });
   ctx.defer(() => server.stop());
-  return server.url;
+  return { url: server.url, pid: server.pid };
 }
 
 /**
@@ -296,15 +108,14 @@ export async function startStoreServer(ctx: BenchContext, engine: StoreEngine, n
  * The server keeps running (until the suite ends) and its URL comes back, so the
  * wake-up rounds can use it as one of their two coordinators.
  */
-export async function measureHttp(ctx: BenchContext, engine: StoreEngine, namespace: string, timing: StoreTiming, expectedRate: number): Promise<SurfaceResult & { url: string }> {
+export async function measureHttp(ctx: BenchContext, engine: StoreEngine, namespace: string, options: PairOptions, expectedRate: number): Promise<SurfaceResult & { url: string }> {
   const project = 'http';
   ctx.log('starting the server');
-  const url = await startStoreServer(ctx, engine, namespace);
+  const { url, pid } = await startStoreServer(ctx, engine, namespace);
   const client = createRestClient(url, { connections: MANY, project });
   try {
     await Promise.all(Array.from({ length: MANY }, (_, i) => client.call('POST', '/api/v1/agents', { agent: agentOf(i), body: {} })));
-    const surface = restSurface(client, (count) => engine.seedTasks?.(namespace, project, count));
-    return { ...(await measureSurface(ctx, surface, timing, expectedRate, { engine, hubInThisProcess: false })), url };
+    return { ...(await measureSurface(ctx, restSurface(client), { ...options, cpu: { ...options.cpu, httpServerPid: pid } }, expectedRate)), url };
   } finally {
     await client.close();
   }
@@ -320,7 +131,7 @@ export async function measureHttp(ctx: BenchContext, engine: StoreEngine, namesp
 export async function measureWakeup(ctx: BenchContext, engine: StoreEngine, namespace: string, timing: StoreTiming, urlA: string): Promise<{ wakeup: Measurement; release: Measurement }> {
   const project = 'wakeup';
   ctx.log('starting a second coordinator on the namespace');
-  const urlB = await startStoreServer(ctx, engine, namespace);
+  const { url: urlB } = await startStoreServer(ctx, engine, namespace);
   const a = createRestClient(urlA, { connections: 4, project });
   const b = createRestClient(urlB, { connections: 4, project });
   try {
@@ -356,4 +167,12 @@ export async function measureWakeup(ctx: BenchContext, engine: StoreEngine, name
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
+}
+
+/** Why the wake-up was slow: whether its tail is the release itself on A or what follows it on B. */
+export function wakeupWhy(wakeup: Measurement, release: Measurement): string {
+  const where = release.p99Ms >= wakeup.p99Ms / 2
+    ? 'most of the tail is the release round trip itself on A, not the notification'
+    : "the tail comes after the release: the notification reaching B, or B's event loop";
+  return `missed the wake-up p99 (${wakeup.p99Ms.toFixed(1)} ms, p50 ${wakeup.p50Ms.toFixed(1)} ms; release on A p99 ${release.p99Ms.toFixed(1)} ms): ${where} (load average ${(loadavg()[0] ?? 0).toFixed(1)})`;
 }

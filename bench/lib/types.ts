@@ -24,6 +24,24 @@ export interface Measurement {
   p99Ms: number;
   maxMs: number;
   meanMs: number;
+  /** What else was measured in the same run and belongs beside the figure (e.g. disk flush latency). */
+  detail?: string | undefined;
+  /** CPU per operation over the run (warm-up included), when measured. */
+  cpu?: CpuPerOp | undefined;
+}
+
+/** CPU per operation in µs: this process's, and where measured an HTTP server's in another process and the database server's. */
+export interface CpuPerOp {
+  here: number;
+  httpServer?: number | undefined;
+  server?: number | undefined;
+  /** Process name of the database server. */
+  serverName?: string | undefined;
+  /** Cores of the machine busy on average over the run, whoever used them (this bench, or anything else). */
+  machineBusyCores?: number | undefined;
+  /** Operations and wall time the figures above cover (the whole run, warm-up included). */
+  ops: number;
+  wallMs: number;
 }
 
 /** A figure compared against a target; failing checks are reported, never thrown. */
@@ -35,6 +53,8 @@ export interface Check {
   /** Unit of value and target, e.g. 'x' for a ratio or 'ms'. */
   unit: string;
   pass: boolean;
+  /** The figures a ratio is made of (e.g. '2,612 / 3,140 pairs/s'), or what the check compares. */
+  detail?: string | undefined;
 }
 
 export interface SuiteResult {

@@ -3,80 +3,33 @@
  * Lock acquire+release and task claim+complete pairs through the hub in process
  * (1 and 64 callers) and over HTTP against one server (64 connections), then
  * cross-process wake-up latency between two coordinators on the schema (the
- * grant travels by LISTEN/NOTIFY). Ready tasks are seeded with one INSERT: add_task
- * costs a few round trips per task and would take longer than the runs it feeds.
- * `pgbench` in the same run gives the server's own figures on this machine: the
- * round-trip rate of one connection (a project's writes run on one connection at a
- * time) and the commit rate of one and of 64 connections.
+ * grant travels by LISTEN/NOTIFY). Baselines in the same run: the same writes
+ * applied set-based with plain `pg` (pg-baseline.ts), and `pgbench` for the
+ * server's own figures: the round-trip rate of one connection (a project's
+ * writes run on one connection at a time) and the commit rate of one and of 64
+ * connections, with and without a NOTIFY in the transaction (Baton's apply sends
+ * one). Beside every figure: the disk's flush latency and WAL syncs per commit
+ * over that run (pg-probe.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { createLogFollowingBus } from '../../src/bus/log-following-bus.js';
-import { createPostgresNotifier } from '../../src/store/postgres/postgres-notifier.js';
-import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { check } from '../lib/report.js';
-import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, storeTiming, type StoreEngine } from '../lib/store-bench.js';
+import { PG_URL, postgresEngine, withPgClient } from '../lib/engines.js';
+import { CPU_NOTE, storeTiming, type PairOptions, type RunProbe } from '../lib/pairs.js';
+import { openPgBaseline } from '../lib/pg-baseline.js';
+import { openPgProbe } from '../lib/pg-probe.js';
+import { addCheck } from '../lib/explain.js';
+import { check, ratioCheck } from '../lib/report.js';
+import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, wakeupWhy } from '../lib/store-bench.js';
 import type { BenchContext, BenchSuite, Check, Measurement } from '../lib/types.js';
 
-const PG_URL = process.env['BATON_BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const CLAIM_TARGET = 2500;
-const WAKEUP_P99_MS = 50;
-
-async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const engine: StoreEngine = {
-  kind: 'postgres',
-  url: PG_URL,
-  serverProcess: 'postgres',
-  async open(schema) {
-    const store = await createPostgresStore({ connectionString: PG_URL, schema });
-    try {
-      const bus = await createLogFollowingBus({ store, notifier: createPostgresNotifier({ connectionString: PG_URL, schema }) });
-      return {
-        store,
-        bus,
-        async close() {
-          await bus.close();
-          await store.close();
-        },
-      };
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-  },
-  async drop(schema) {
-    // The name comes from claimNamespace ([a-z0-9_] only), so it needs no quoting.
-    await withClient((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-  },
-  async seedTasks(schema, project, count) {
-    const now = Date.now();
-    await withClient(async (client) => {
-      await client.query('BEGIN');
-      await client.query(`INSERT INTO ${schema}.projects (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [project, now]);
-      const row = await client.query<{ seq: string }>(`UPDATE ${schema}.projects SET seq_task = seq_task + $2 WHERE id = $1 RETURNING seq_task - $2 AS seq`, [project, count]);
-      const first = Number(row.rows[0]?.seq ?? 0);
-      await client.query(
-        `INSERT INTO ${schema}.tasks (project, id, title, description, dependencies, priority, labels, files, status, output, error, progress, attempts,
-           claim, claim_agent, claim_expires_at, created_at, updated_at, seq)
-         SELECT $1, 'seed-' || ($2::bigint + g), 'Bench task ' || ($2::bigint + g), '', '[]', 0, '[]', '[]', 'ready', NULL, NULL, NULL, 0,
-           NULL, NULL, NULL, $3, $3, $2::bigint + g
-         FROM generate_series(1, $4::bigint) AS g`,
-        [project, first, now, count],
-      );
-      await client.query('COMMIT');
-    });
-  },
-};
+const MANY = 64;
+/** Pairs per second with 64 callers on one project, in process (issue 8). */
+const PAIRS_TARGET = 2500;
+const BASELINE_RATIO = 0.8;
+const HTTP_RATIO = 0.7;
+const WAKEUP_P99_MS = 20;
+/** Sizes the baseline's ready tasks, with a margin (it reached 9,000-18,000 pairs/s here). */
+const BASELINE_RATE = 20_000;
 
 /** Parses a pgbench summary: transactions, tps and mean latency (pgbench reports no percentiles without --log). */
 function parsePgbench(name: string, clients: number, stdout: string): Measurement {
@@ -87,9 +40,13 @@ function parsePgbench(name: string, clients: number, stdout: string): Measuremen
   return { name, unit: 'transaction', concurrency: clients, rate: null, ops, errors: 0, durationMs: (ops * 1000) / tps, opsPerSec: tps, p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, meanMs: figure(/^latency average = ([\d.]+) ms/m) };
 }
 
-/** pgbench on a 64-row table in the suite's schema; null when pgbench is not installed. */
-async function runPgbench(ctx: BenchContext, schema: string): Promise<Measurement[] | null> {
-  await withClient(async (client) => {
+/**
+ * pgbench on a 64-row table in the suite's schema, each run inside the probe (its
+ * connections end with the run, so they need no poke); null when pgbench is not installed.
+ */
+async function runPgbench(ctx: BenchContext, schema: string, probe: RunProbe): Promise<Measurement[] | null> {
+  if ((await runTool('pgbench', ['--version'])) === null) return null;
+  await withPgClient(async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE ${schema}.pgbench_counter (id INT PRIMARY KEY, n BIGINT NOT NULL)`);
     await client.query(`INSERT INTO ${schema}.pgbench_counter SELECT g, 0 FROM generate_series(1, 64) AS g`);
@@ -98,59 +55,81 @@ async function runPgbench(ctx: BenchContext, schema: string): Promise<Measuremen
   const roundTrip = join(dir, 'select.sql');
   const commit = join(dir, 'update.sql');
   writeFileSync(roundTrip, 'SELECT 1;\n');
+  const notify = join(dir, 'notify.sql');
   writeFileSync(commit, `\\set id random(1, 64)\nBEGIN;\nUPDATE ${schema}.pgbench_counter SET n = n + 1 WHERE id = :id;\nCOMMIT;\n`);
+  writeFileSync(notify, `\\set id random(1, 64)\nBEGIN;\nUPDATE ${schema}.pgbench_counter SET n = n + 1 WHERE id = :id;\nNOTIFY ${schema}_pgbench;\nCOMMIT;\n`);
   const seconds = String(ctx.duration(2, 1));
   const runs: { name: string; clients: number; script: string }[] = [
     { name: 'pgbench SELECT 1, 1 connection', clients: 1, script: roundTrip },
     ...(ctx.quick ? [] : [{ name: 'pgbench UPDATE+COMMIT, 1 connection', clients: 1, script: commit }]),
     { name: 'pgbench UPDATE+COMMIT, 64 connections', clients: 64, script: commit },
+    { name: 'pgbench UPDATE+NOTIFY+COMMIT, 64 connections', clients: 64, script: notify },
   ];
   const measurements: Measurement[] = [];
+  const noConnections = (): Promise<number> => Promise.resolve(0);
   for (const run of runs) {
     ctx.log(run.name);
-    const stdout = await runTool('pgbench', ['-n', '-j', '2', '-c', String(run.clients), '-T', seconds, '-f', run.script, PG_URL]);
-    if (stdout === null) return null;
-    measurements.push(parsePgbench(run.name, run.clients, stdout));
+    const args = ['-n', '-j', '2', '-c', String(run.clients), '-T', seconds, '-f', run.script, PG_URL];
+    measurements.push(await probe.around(noConnections, async () => parsePgbench(run.name, run.clients, (await runTool('pgbench', args)) ?? '')));
   }
   return measurements;
 }
 
 export const suite: BenchSuite = {
   name: 'stores-postgres',
-  description: `Baton on PostgreSQL (${PG_URL.replace(/\/\/[^@/]*@/, '//')}): pairs in process and over HTTP, cross-process wake-up`,
+  description: `Baton on PostgreSQL (${PG_URL.replace(/\/\/[^@/]*@/, '//')}): pairs in process and over HTTP vs the same writes set-based, cross-process wake-up, pgbench`,
   async run(ctx) {
     // Under load a batch of 64 calls takes a few hundred ms: quick runs need a few of them.
     const timing = storeTiming(ctx, 1000);
+    const probe = await openPgProbe(ctx, PG_URL);
+    const options: PairOptions = { timing, cpu: { serverProcess: postgresEngine.serverProcess }, probe };
     const measurements: Measurement[] = [];
     const checks: Check[] = [];
     const notes: string[] = [];
-    const schema = claimNamespace(ctx, engine);
-    ctx.log(`schema ${schema}`);
+    const schema = claimNamespace(ctx, postgresEngine);
+    const baseSchema = claimNamespace(ctx, postgresEngine);
+    ctx.log(`schemas ${schema} and ${baseSchema} (baseline)`);
 
-    const inProcess = await measureInProcess(ctx, engine, schema, timing, CLAIM_TARGET);
-    // Right after the in-process runs, so both see the same machine.
-    const pgbench = (await runPgbench(ctx, schema)) ?? [];
+    const inProcess = await measureInProcess(ctx, postgresEngine, schema, options, PAIRS_TARGET);
+    // Right after the in-process runs, so both figures of each ratio see the same machine.
+    ctx.log('set-based baseline');
+    const baseline = await openPgBaseline(PG_URL, baseSchema, Math.ceil((1.5 * BASELINE_RATE * (timing.warmupMs + timing.durationMs)) / 1000));
+    ctx.defer(() => baseline.close());
+    const run = { durationMs: timing.durationMs, warmupMs: timing.warmupMs, probe };
+    const baseTasks = await baseline.taskPairs(run, notes);
+    const baseLocks = await baseline.lockPairs(run);
+    const pgbench = (await runPgbench(ctx, schema, probe)) ?? [];
     if (pgbench.length === 0) notes.push('pgbench is not installed: no figures of the server alone');
-    const http = await measureHttp(ctx, engine, schema, timing, CLAIM_TARGET);
-    const { wakeup, release } = await measureWakeup(ctx, engine, schema, timing, http.url);
-    measurements.push(...inProcess.measurements, ...pgbench, ...http.measurements, wakeup, release);
-    notes.push(...inProcess.notes, ...http.notes);
+    const http = await measureHttp(ctx, postgresEngine, schema, options, PAIRS_TARGET);
+    const { wakeup, release } = await measureWakeup(ctx, postgresEngine, schema, timing, http.url);
+    measurements.push(...inProcess.measurements, baseTasks, baseLocks, ...pgbench, ...http.measurements, wakeup, release);
+    notes.push(CPU_NOTE, probe.flushWhere, ...inProcess.notes, ...http.notes);
 
-    const best = Math.max(...inProcess.taskPairs.values());
-    checks.push(
-      check('task claim+complete pairs/s, in process (best of 1 and 64 callers)', best, '>=', CLAIM_TARGET, 'pairs/s'),
-      check('cross-process wake-up p99 (release on A → grant on B)', wakeup.p99Ms, '<', WAKEUP_P99_MS, 'ms'),
-    );
-    notes.push('ready tasks were written with one INSERT per top-up, not add_task (a few round trips per task: slower than the runs it would feed)');
+    const rate = (m: Measurement | undefined): number => m?.opsPerSec ?? Number.NaN;
+    const tasks = inProcess.taskPairs.get(MANY);
+    const locks = inProcess.lockPairs.get(MANY);
+    const httpTasks = http.taskPairs.get(MANY);
+    const httpLocks = http.lockPairs.get(MANY);
+    const add = (c: Check, figure?: Measurement, baseline?: Measurement): void => {
+      addCheck(checks, notes, c, figure, baseline);
+    };
+    add(check(`task claim+complete pairs/s in process, ${MANY} callers`, rate(tasks), '>=', PAIRS_TARGET, 'pairs/s'), tasks);
+    add(check(`lock acquire+release pairs/s in process, ${MANY} callers`, rate(locks), '>=', PAIRS_TARGET, 'pairs/s'), locks);
+    add(ratioCheck(`task pairs in process / set-based baseline, ${MANY} callers`, rate(tasks), baseTasks.opsPerSec, '>=', BASELINE_RATIO, 'pairs/s'), tasks, baseTasks);
+    add(ratioCheck(`lock pairs in process / set-based baseline, ${MANY} callers`, rate(locks), baseLocks.opsPerSec, '>=', BASELINE_RATIO, 'pairs/s'), locks, baseLocks);
+    add(ratioCheck(`task pairs over HTTP / in process, ${MANY} callers`, rate(httpTasks), rate(tasks), '>=', HTTP_RATIO, 'pairs/s'), httpTasks, tasks);
+    add(ratioCheck(`lock pairs over HTTP / in process, ${MANY} callers`, rate(httpLocks), rate(locks), '>=', HTTP_RATIO, 'pairs/s'), httpLocks, locks);
+    add(check('cross-process wake-up p99 (release on A → grant on B)', wakeup.p99Ms, '<=', WAKEUP_P99_MS, 'ms'));
+    if (wakeup.p99Ms > WAKEUP_P99_MS) notes.push(wakeupWhy(wakeup, release));
     const roundTrips = pgbench.find((m) => m.name.startsWith('pgbench SELECT 1'));
-    const commits = pgbench.find((m) => m.name.endsWith('64 connections'));
-    if (roundTrips && commits) {
-      const many = inProcess.taskPairs.get(64) ?? Number.NaN;
+    const commits = pgbench.find((m) => m.name === 'pgbench UPDATE+COMMIT, 64 connections');
+    const notified = pgbench.find((m) => m.name.startsWith('pgbench UPDATE+NOTIFY'));
+    if (roundTrips && commits && notified) {
       notes.push(
-        `ratio to pgbench: task pairs with 64 callers in process = ${(many / commits.opsPerSec).toFixed(3)}x UPDATE+COMMIT transactions/s on 64 connections (${Math.round(commits.opsPerSec)}/s); one connection answers ${Math.round(roundTrips.opsPerSec)} statements/s, and a project's writes run on one connection at a time`,
+        `ratio to pgbench: task pairs with ${MANY} callers in process = ${(rate(tasks) / commits.opsPerSec).toFixed(3)}x UPDATE+COMMIT transactions/s on 64 connections (${Math.round(commits.opsPerSec)}/s); one connection answers ${Math.round(roundTrips.opsPerSec)} statements/s, and a project's writes run on one connection at a time`,
+        `a NOTIFY in each transaction takes 64 connections from ${Math.round(commits.opsPerSec)} to ${Math.round(notified.opsPerSec)} commits/s: PostgreSQL holds one server-wide lock from a notifying commit until its WAL flush is done, so notifying commits never share a flush, whatever project or database they belong to`,
       );
     }
-    notes.push(`over HTTP, 64 connections: ${Math.round(http.taskPairs.get(64) ?? Number.NaN)} task pairs/s (no target; the server and this generator share the cores)`);
     return { measurements, checks, notes };
   },
 };

@@ -3,61 +3,26 @@
  * acquire+release and task claim+complete pairs through the hub in process (1 and
  * 64 callers) and over HTTP against one server (64 connections), cross-process
  * wake-up latency between two coordinators on the prefix (the grant travels by
- * pub/sub), and `redis-benchmark` against the same server in the same run, so the
- * task figure can be read as a fraction of what the server does for a plain SET.
+ * pub/sub). Baselines in the same run: a minimal Lua loop with the same writes
+ * (redis-baseline.ts), and `redis-benchmark` for the server's own figures.
  */
 import { Redis } from 'ioredis';
-import { createLogFollowingBus } from '../../src/bus/log-following-bus.js';
-import { createRedisNotifier } from '../../src/store/redis/redis-notifier.js';
-import { createRedisStore } from '../../src/store/redis/redis-store.js';
-import { check } from '../lib/report.js';
-import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, storeTiming, type StoreEngine } from '../lib/store-bench.js';
+import { REDIS_URL, redisEngine } from '../lib/engines.js';
+import { CPU_NOTE, storeTiming, type PairOptions } from '../lib/pairs.js';
+import { openRedisBaseline } from '../lib/redis-baseline.js';
+import { addCheck } from '../lib/explain.js';
+import { check, ratioCheck } from '../lib/report.js';
+import { claimNamespace, measureHttp, measureInProcess, measureWakeup, runTool, wakeupWhy } from '../lib/store-bench.js';
 import type { BenchContext, BenchSuite, Check, Measurement } from '../lib/types.js';
 
-const REDIS_URL = process.env['BATON_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const CLAIM_TARGET = 8000;
-const WAKEUP_P99_MS = 50;
+/** Sizes the task pools (the runs calibrate them; this is the first guess). */
+const EXPECTED_RATE = 8000;
+/** Sizes the baseline's ready tasks, with a margin (it reached 25,000-36,000 pairs/s here). */
+const BASELINE_RATE = 40_000;
+const BASELINE_RATIO = 0.8;
+const HTTP_RATIO = 0.7;
+const WAKEUP_P99_MS = 20;
 const CONNECTIONS = 64;
-
-const engine: StoreEngine = {
-  kind: 'redis',
-  url: REDIS_URL,
-  serverProcess: 'redis-server',
-  async open(prefix) {
-    const store = await createRedisStore({ url: REDIS_URL, prefix });
-    try {
-      const bus = await createLogFollowingBus({ store, notifier: createRedisNotifier({ url: REDIS_URL, prefix }) });
-      return {
-        store,
-        bus,
-        async close() {
-          await bus.close();
-          await store.close();
-        },
-      };
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
-  },
-  async drop(prefix) {
-    // The store's keys are `{prefix}:…` and `{prefix:project}:…`, its channel and the benchmark's keys `prefix:…`.
-    const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await client.connect();
-    try {
-      for (const pattern of [`{${prefix}}:*`, `{${prefix}:*`, `${prefix}:*`]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length > 0) await client.unlink(...keys);
-        } while (cursor !== '0');
-      }
-    } finally {
-      client.disconnect();
-    }
-  },
-};
 
 interface BenchmarkRow {
   test: string;
@@ -126,37 +91,53 @@ async function runRedisBenchmark(ctx: BenchContext, prefix: string): Promise<Mea
 
 export const suite: BenchSuite = {
   name: 'stores-redis',
-  description: `Baton on Redis (${REDIS_URL.replace(/\/\/[^@/]*@/, '//')}): pairs in process and over HTTP, cross-process wake-up, redis-benchmark`,
+  description: `Baton on Redis (${REDIS_URL.replace(/\/\/[^@/]*@/, '//')}): pairs in process and over HTTP vs a minimal Lua loop, cross-process wake-up, redis-benchmark`,
   async run(ctx) {
     const timing = storeTiming(ctx);
+    const options: PairOptions = { timing, cpu: { serverProcess: redisEngine.serverProcess } };
     const measurements: Measurement[] = [];
     const checks: Check[] = [];
     const notes: string[] = [];
-    const prefix = claimNamespace(ctx, engine);
+    const prefix = claimNamespace(ctx, redisEngine);
     ctx.log(`key prefix ${prefix}`);
 
-    const inProcess = await measureInProcess(ctx, engine, prefix, timing, CLAIM_TARGET);
-    // Right after the in-process runs, so the two figures of the ratio see the same machine.
+    const inProcess = await measureInProcess(ctx, redisEngine, prefix, options, EXPECTED_RATE);
+    // Right after the in-process runs, so the two figures of each ratio see the same machine.
+    ctx.log(`minimal Lua loop, ${CONNECTIONS} callers`);
+    const baseline = await openRedisBaseline(REDIS_URL, prefix, Math.ceil((1.5 * BASELINE_RATE * (timing.warmupMs + timing.durationMs)) / 1000));
+    const loop = { workers: CONNECTIONS, durationMs: timing.durationMs, warmupMs: timing.warmupMs };
+    ctx.defer(() => {
+      baseline.close();
+    });
+    const baseTasks = await baseline.taskPairs(loop, notes);
+    const baseLocks = await baseline.lockPairs(loop);
     const benchmark = (await runRedisBenchmark(ctx, prefix)) ?? [];
-    if (benchmark.length === 0) notes.push('redis-benchmark is not installed: no ratio to it');
-    const http = await measureHttp(ctx, engine, prefix, timing, CLAIM_TARGET);
-    const { wakeup, release } = await measureWakeup(ctx, engine, prefix, timing, http.url);
-    measurements.push(...inProcess.measurements, ...benchmark, ...http.measurements, wakeup, release);
-    notes.push(...inProcess.notes, ...http.notes);
+    if (benchmark.length === 0) notes.push('redis-benchmark is not installed: no figures of the server alone');
+    const http = await measureHttp(ctx, redisEngine, prefix, options, EXPECTED_RATE);
+    const { wakeup, release } = await measureWakeup(ctx, redisEngine, prefix, timing, http.url);
+    measurements.push(...inProcess.measurements, baseTasks, baseLocks, ...benchmark, ...http.measurements, wakeup, release);
+    notes.push(CPU_NOTE, ...inProcess.notes, ...http.notes);
 
-    const best = Math.max(...inProcess.taskPairs.values());
-    checks.push(
-      check('task claim+complete pairs/s, in process (best of 1 and 64 callers)', best, '>=', CLAIM_TARGET, 'pairs/s'),
-      check('cross-process wake-up p99 (release on A → grant on B)', wakeup.p99Ms, '<', WAKEUP_P99_MS, 'ms'),
-    );
+    const rate = (m: Measurement | undefined): number => m?.opsPerSec ?? Number.NaN;
+    const tasks = inProcess.taskPairs.get(CONNECTIONS);
+    const locks = inProcess.lockPairs.get(CONNECTIONS);
+    const httpTasks = http.taskPairs.get(CONNECTIONS);
+    const httpLocks = http.lockPairs.get(CONNECTIONS);
+    const add = (c: Check, figure?: Measurement, baseline?: Measurement): void => {
+      addCheck(checks, notes, c, figure, baseline);
+    };
+    add(ratioCheck(`task pairs in process / minimal Lua loop, ${CONNECTIONS} callers`, rate(tasks), baseTasks.opsPerSec, '>=', BASELINE_RATIO, 'pairs/s'), tasks, baseTasks);
+    add(ratioCheck(`lock pairs in process / minimal Lua loop, ${CONNECTIONS} callers`, rate(locks), baseLocks.opsPerSec, '>=', BASELINE_RATIO, 'pairs/s'), locks, baseLocks);
+    add(ratioCheck(`task pairs over HTTP / in process, ${CONNECTIONS} callers`, rate(httpTasks), rate(tasks), '>=', HTTP_RATIO, 'pairs/s'), httpTasks, tasks);
+    add(ratioCheck(`lock pairs over HTTP / in process, ${CONNECTIONS} callers`, rate(httpLocks), rate(locks), '>=', HTTP_RATIO, 'pairs/s'), httpLocks, locks);
+    add(check('cross-process wake-up p99 (release on A → grant on B)', wakeup.p99Ms, '<=', WAKEUP_P99_MS, 'ms'));
+    if (wakeup.p99Ms > WAKEUP_P99_MS) notes.push(wakeupWhy(wakeup, release));
     const set = benchmark.find((m) => m.name === 'redis-benchmark SET')?.opsPerSec;
     const evalsha = benchmark.find((m) => m.name.startsWith('redis-benchmark EVALSHA'))?.opsPerSec;
-    const many = inProcess.taskPairs.get(CONNECTIONS) ?? Number.NaN;
-    const overHttp = http.taskPairs.get(CONNECTIONS) ?? Number.NaN;
     if (set !== undefined && evalsha !== undefined) {
       notes.push(
-        `ratio to redis-benchmark SET (${Math.round(set)}/s, ${CONNECTIONS} connections): task pairs with ${CONNECTIONS} callers in process ${(many / set).toFixed(3)}x (${Math.round(many)} pairs/s), over HTTP ${(overHttp / set).toFixed(3)}x (${Math.round(overHttp)} pairs/s)`,
-        `a pair is two hub calls, each one EVALSHA on the fast path: in-process calls/s = ${((2 * many) / evalsha).toFixed(3)}x redis-benchmark EVALSHA of a one-line script (${Math.round(evalsha)}/s)`,
+        `ratio to redis-benchmark SET (${Math.round(set)}/s, ${CONNECTIONS} connections): task pairs with ${CONNECTIONS} callers in process ${(rate(tasks) / set).toFixed(3)}x (${Math.round(rate(tasks))} pairs/s)`,
+        `the minimal Lua loop makes 2 EVALSHA per pair: ${((2 * baseTasks.opsPerSec) / evalsha).toFixed(3)}x redis-benchmark EVALSHA of a one-line script (${Math.round(evalsha)}/s); Baton sends one apply-plan.lua per batch of up to 64 steps`,
       );
     }
     return { measurements, checks, notes };
