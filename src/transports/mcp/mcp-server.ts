@@ -2,7 +2,8 @@
  * @module buildMcpServer: one MCP server for one connection, over the hub. Tools
  * come from the hub's command list (a tool call is hub.execute), resources and
  * prompts from resources.ts and prompts.ts. The connection remembers the agent
- * and project register_agent made it act as, and applies them to its later calls.
+ * and project register_agent made it act as, and applies them to its later calls
+ * (a 2025 session; a stateless server, shared by 2026-07-28 clients, remembers no one).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -42,6 +43,8 @@ export interface BuildMcpServerOptions {
   callerOf?: ((extra: RequestExtra) => Caller) | undefined;
   /** Domain events for notifications, shared by every connection of the server. */
   feed: EventFeed;
+  /** Serves many clients (2026-07-28 has no session): register_agent is not remembered, each call names its caller. */
+  stateless?: boolean | undefined;
 }
 
 const INSTRUCTIONS =
@@ -85,7 +88,7 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
     }
     try {
       const output = await hub.execute(name, args ?? {}, withConnection(caller));
-      if (name === 'register_agent' && typeof output['agent_id'] === 'string') {
+      if (name === 'register_agent' && !options.stateless && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
         resources.refresh();
