@@ -71,13 +71,16 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
   const { hub } = options;
   const serverInfo = { name: 'baton', version: options.version };
   const shared = new Map<string, Shared>();
+  let last: { toolsets: readonly string[]; entry: Shared } | undefined;
   const listens = createListenStreams(options.feed, serverInfo, options.maxListens);
 
+  const identity = { [META_SERVER_INFO]: serverInfo };
   /** What every 2026 result carries on top of the method's own fields. */
   const stamp = (method: string, result: Record<string, unknown>): Record<string, unknown> => {
     const ttl = TTL_MS[method];
-    const meta = (result['_meta'] ?? {}) as Record<string, unknown>;
-    return { ...result, resultType: 'complete', ...(ttl === undefined ? {} : { ttlMs: ttl, cacheScope: 'private' }), _meta: { ...meta, [META_SERVER_INFO]: serverInfo } };
+    const meta = result['_meta'] as Record<string, unknown> | undefined;
+    const stamped = { ...result, resultType: 'complete', _meta: meta ? { ...meta, ...identity } : identity };
+    return ttl === undefined ? stamped : { ...stamped, ttlMs: ttl, cacheScope: 'private' };
   };
   /** The revision has no -32002: a resource that is not found is invalid params. */
   const errorOf = (error: unknown): ReturnType<typeof rpcErrorOf> => {
@@ -86,9 +89,14 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
   };
 
   function sharedFor(toolsets: readonly string[]): Shared {
+    // Most requests name no toolsets: the same array every time, the same server.
+    if (toolsets === last?.toolsets) return last.entry;
     const key = [...new Set(toolsets)].sort().join(',');
     const existing = shared.get(key);
-    if (existing) return existing;
+    if (existing) {
+      last = { toolsets, entry: existing };
+      return existing;
+    }
     const transport = new StatelessTransport();
     const server = buildMcpServer(hub, { version: options.version, toolsets, feed: options.feed, stateless: true, callerOf: (extra) => transport.callerOf(extra.requestId) });
     void server.mcp.connect(transport);
@@ -102,6 +110,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
     });
     const entry = { server, transport, discovery };
     shared.set(key, entry);
+    last = { toolsets, entry };
     return entry;
   }
 
@@ -121,8 +130,10 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
       return;
     }
     const cancel = new AbortController();
+    let answered = false;
     res.once('close', () => {
-      cancel.abort();
+      // Closed before its answer: the client cancelled (the revision's cancellation over HTTP).
+      if (!answered) cancel.abort();
     });
     openEventStream(res);
     const progressToken = meta['progressToken'] as string | number | undefined;
@@ -133,6 +144,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
             res.write(sseEvent({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress: elapsedMs, message } }));
           };
     const end = (message: JSONRPCMessage): void => {
+      answered = true;
       if (!res.destroyed) res.end(sseEvent(message));
     };
     server.callTool(name, args, { ...caller, signal: cancel.signal, onProgress }).then(
@@ -188,6 +200,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
     async close() {
       await Promise.all([...shared.values()].map((s) => s.transport.close()));
       shared.clear();
+      last = undefined;
     },
   };
 }

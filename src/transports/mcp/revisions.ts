@@ -64,7 +64,7 @@ export function encodeHeaderValue(value: string): string {
 }
 
 const decodeHeaderValue = (value: string): string => {
-  const encoded = SENTINEL.exec(value)?.[1];
+  const encoded = value.startsWith('=?base64?') ? SENTINEL.exec(value)?.[1] : undefined;
   return encoded === undefined ? value : Buffer.from(encoded, 'base64').toString('utf8');
 };
 
