@@ -1,7 +1,7 @@
 /**
  * @module Both protocol eras at one /mcp and through `baton mcp`, with the real
  * clients of both SDK lines: the 2.x client negotiates 2026-07-28 (stateless, no
- * session), the 1.x one the 2025 handshake. Discovery, the catalog, identity
+ * session), the 1.x one the 2025 handshake (its HTTP side is mcp-http.test.ts). Discovery, the catalog, identity
  * without a session, blocking calls with progress and cancellation, listen
  * streams, and what the 2026 wire refuses.
  */
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonEvent } from '../../src/core/events/event.js';
 import { loadServerConfig } from '../../src/server/config.js';
 import { startServer as startBaton, type RunningServer } from '../../src/server/main.js';
-import { call, callError, eventually, httpClient, modernHttpClient, modernStdioClient, startInProcess } from '../support/mcp.js';
+import { call, callError, eventually, httpClient, modernHttpClient, modernStdioClient, startInProcess, stdioClient } from '../support/mcp.js';
 import { cleanupAll, randomId, tempDir } from '../support/server.js';
 
 const REVISION = '2026-07-28';
@@ -236,6 +236,36 @@ describe('the 2026-07-28 revision through baton mcp', () => {
     } finally {
       await proxy.close();
       await own.close();
+    }
+  });
+});
+
+describe('the 2025 revisions through baton mcp, beside them', () => {
+  it('stream progress of a blocking call and cancel it at once', async () => {
+    const project = randomId('p');
+    const holder = await modernHttpClient(server.url, { headers: { 'x-baton-agent': 'holder', 'x-baton-project': project } });
+    await call(holder, 'register_agent');
+    await call(holder, 'acquire_lock', { name: 'busy' });
+    const proxy = await stdioClient({ BATON_URL: server.url, BATON_PROJECT: project, CLAUDE_CODE_SESSION_ID: 'legacy-waiter' });
+    try {
+      expect(await call(proxy.client, 'register_agent')).toMatchObject({ agent_id: 'legacy-waiter' });
+      const progress: number[] = [];
+      const timedOut = await proxy.client.callTool({ name: 'acquire_lock', arguments: { name: 'busy', wait_seconds: 0.5 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+      expect(timedOut.structuredContent).toMatchObject({ acquired: false, timed_out: true });
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+
+      const queued = nextEvent(server, project, 'lease.queued');
+      const abort = new AbortController();
+      const waiting = proxy.client.callTool({ name: 'acquire_lock', arguments: { name: 'busy', wait_seconds: 30 } }, undefined, { signal: abort.signal });
+      await queued;
+      const ended = nextEvent(server, project, 'lease.wait_ended');
+      const cancelledAt = Date.now();
+      abort.abort();
+      await expect(waiting).rejects.toThrow();
+      await ended;
+      expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+    } finally {
+      await Promise.all([proxy.close(), holder.close()]);
     }
   });
 });
