@@ -2,9 +2,11 @@
  * @module Suite `mcp`: MCP tool calls over Streamable HTTP against the built
  * server (`dist/cli/main.js start`, SQLite, its own process). 64 clients, each its
  * own MCP session over one undici pool, act as the agent their session registered
- * as. Compared in the same run with the same calls over REST and with a bare
- * Fastify GET /ping (another process): one lock's state (`list_locks` with a name
- * over MCP, GET /api/v1/locks/{name} over REST: a read, so the figure is the
+ * as; the lock read is also measured over the stateless 2026-07-28 revision (no
+ * session: the agent travels in X-Baton-Agent). Compared in the same run with the
+ * same calls over REST and with a bare Fastify GET /ping (another process): one
+ * lock's state (`list_locks` with a name over MCP, GET /api/v1/locks/{name} over
+ * REST: a read, so the figure is the
  * surface's cost) and acquire_lock + release_lock pairs (two writes, bound by the
  * store). Then per-call latency in an open loop at 1,000 such reads/s, and
  * lock handoff latency: from the moment the holder sends release_lock to the
@@ -76,6 +78,25 @@ async function openSession(pool: Pool): Promise<McpSession> {
   return {
     async call(name, args = {}) {
       const response = await pool.request({ method: 'POST', path: '/mcp', headers, body: JSON.stringify({ jsonrpc: '2.0', id: next++, method: 'tools/call', params: { name, arguments: args } }) });
+      const answer = parseAnswer(String(response.headers['content-type']), await response.body.text());
+      if (answer.error) throw new Error(`${name}: ${answer.error.message}`);
+      if (answer.result?.isError) throw new Error(`${name}: ${answer.result.content?.[0]?.text ?? 'tool error'}`);
+      return answer.result?.structuredContent ?? {};
+    },
+  };
+}
+
+const REVISION_2026 = '2026-07-28';
+const ENVELOPE_2026 = { 'io.modelcontextprotocol/protocolVersion': REVISION_2026, 'io.modelcontextprotocol/clientCapabilities': {} };
+
+/** A 2026-07-28 client: no session, every request carries its revision and its caller. */
+function modernSession(pool: Pool, agent: string): McpSession {
+  const base = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': REVISION_2026, 'mcp-method': 'tools/call', 'x-baton-agent': agent };
+  let next = 1;
+  return {
+    async call(name, args = {}) {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: next++, method: 'tools/call', params: { name, arguments: args, _meta: ENVELOPE_2026 } });
+      const response = await pool.request({ method: 'POST', path: `/mcp?project=${PROJECT}`, headers: { ...base, 'mcp-name': name }, body });
       const answer = parseAnswer(String(response.headers['content-type']), await response.body.text());
       if (answer.error) throw new Error(`${name}: ${answer.error.message}`);
       if (answer.result?.isError) throw new Error(`${name}: ${answer.result.content?.[0]?.text ?? 'tool error'}`);
@@ -156,14 +177,18 @@ export const suite: BenchSuite = {
     ctx.log(`lock reads over REST and MCP, ${CLIENTS} clients`);
     const readRest = await runClosedLoop({ ...loop, name: `REST GET lock, ${CLIENTS} callers`, unit: 'call', cpu: batonCpu, op: (w) => rest.call('GET', `/api/v1/locks/mcp-${w}`) });
     const readMcp = await runClosedLoop({ ...loop, name: `MCP list_locks of one lock, ${CLIENTS} sessions`, unit: 'call', cpu: batonCpu, op: (w) => sessions[w]!.call('list_locks', { name: `mcp-${w}` }) });
+    const stateless = Array.from({ length: CLIENTS }, (_, i) => modernSession(pool, `mcp-${i}`));
+    const readModern = await runClosedLoop({ ...loop, name: `MCP ${REVISION_2026} list_locks of one lock, ${CLIENTS} clients`, unit: 'call', cpu: batonCpu, op: (w) => stateless[w]!.call('list_locks', { name: `mcp-${w}` }) });
     ctx.log(`lock pairs over REST and MCP, ${CLIENTS} clients`);
     const pairRest = await runClosedLoop({ ...loop, name: `REST lock pair, ${CLIENTS} callers`, unit: 'pair', cpu: batonCpu, op: (w) => restLockPair(rest, w, `rest-${w}`) });
     const pairMcp = await runClosedLoop({ ...loop, name: `MCP lock pair, ${CLIENTS} sessions`, unit: 'pair', cpu: batonCpu, op: (w) => mcpLockPair(sessions[w]!, `mcp-${w}`) });
-    measurements.push(trivial, readRest, readMcp, pairRest, pairMcp);
+    measurements.push(trivial, readRest, readMcp, readModern, pairRest, pairMcp);
     addCheck(checks, notes, ratioCheck('MCP/trivial calls/s, one lock read', readMcp.opsPerSec, trivial.opsPerSec, '>=', TRIVIAL_RATIO, 'calls/s'), readMcp, trivial);
+    addCheck(checks, notes, ratioCheck(`MCP ${REVISION_2026}/trivial calls/s, one lock read`, readModern.opsPerSec, trivial.opsPerSec, '>=', TRIVIAL_RATIO, 'calls/s'), readModern, trivial);
     addCheck(checks, notes, ratioCheck('MCP/trivial calls/s, lock pairs', 2 * pairMcp.opsPerSec, trivial.opsPerSec, '>=', TRIVIAL_RATIO, 'calls/s'), pairMcp, trivial);
     notes.push(
       `one lock read: MCP ${Math.round(readMcp.opsPerSec)} calls/s = ${(readMcp.opsPerSec / readRest.opsPerSec).toFixed(2)}x REST, ${(readMcp.opsPerSec / trivial.opsPerSec).toFixed(2)}x GET /ping (${Math.round(trivial.opsPerSec)}/s)`,
+      `one lock read over ${REVISION_2026}: ${Math.round(readModern.opsPerSec)} calls/s = ${(readModern.opsPerSec / readMcp.opsPerSec).toFixed(2)}x the 2025 sessions, ${(readModern.opsPerSec / trivial.opsPerSec).toFixed(2)}x GET /ping`,
       `lock pairs (2 writes): MCP ${Math.round(2 * pairMcp.opsPerSec)} calls/s = ${(pairMcp.opsPerSec / pairRest.opsPerSec).toFixed(2)}x REST, ${((2 * pairMcp.opsPerSec) / trivial.opsPerSec).toFixed(2)}x GET /ping`,
     );
 

@@ -172,6 +172,12 @@ describe('session macros', () => {
     expect((await run('get_all_tasks', { status: ['claimed'] }))['tasks']).toHaveLength(1);
   });
 
+  it('refuses an unknown field inside a nested object with a "did you mean" for that object', async () => {
+    const refused = await refusal(run('add_task', { tasks: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B', depends_on: ['a'] }] }));
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'tasks.1.depends_on', did_you_mean: 'dependencies' } });
+    expect(refused.message).toContain("did you mean 'dependencies'");
+  });
+
   it('refuses a start_session with a bad part before doing any of it, naming the macro field', async () => {
     const refused = await refusal(run('start_session', { reserve: ['src/**'], locks: ['pytest', 'b??'] }, as('alice')));
     expect(refused).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'locks' } });

@@ -21,7 +21,35 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   ttl: 'ttl_seconds',
   files: 'paths',
   agent: 'agent_id',
+  depends_on: 'dependencies',
+  deps: 'dependencies',
+  blocked_by: 'dependencies',
 };
+
+/** The keys of the object schema at `path` inside `schema` (through arrays, optionals and records), if it is one. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, Walkable>;
+  element?: Walkable;
+  innerType?: Walkable;
+}
+interface Walkable {
+  def: SchemaDef;
+}
+
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let at: Walkable | undefined = schema;
+  let rest = [...path];
+  for (let guard = 0; at && guard < 64; guard++) {
+    const def: SchemaDef = at.def;
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') at = def.innerType;
+    else if (rest.length === 0) return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+    else if (def.type === 'array') [at, rest] = [def.element, rest.slice(1)];
+    else if (def.type === 'object' && def.shape) [at, rest] = [def.shape[String(rest[0])], rest.slice(1)];
+    else return undefined;
+  }
+  return undefined;
+}
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -75,6 +103,16 @@ function describeIssues(command: Command, error: z.ZodError): CoordinationError 
     return invalidInput(
       `'${command.name}' has no argument '${name.slice(0, 60)}'${guess ? `: did you mean '${guess}'?` : '.'} It takes: ${advertised.join(', ') || 'no arguments'}.`,
       { field: name, unknown: unknown.keys.slice(0, 10), ...(guess ? { did_you_mean: guess } : {}), issues },
+    );
+  }
+  const nested = unknown && keysAt(command.input, unknown.path);
+  if (unknown && nested) {
+    const where = unknown.path.join('.');
+    const name = unknown.keys[0] ?? '';
+    const guess = nearestField(name, nested);
+    return invalidInput(
+      `'${where}' has no field '${name.slice(0, 60)}'${guess ? `: did you mean '${guess}'?` : '.'} It takes: ${nested.join(', ')}.`,
+      { field: `${where}.${name.slice(0, 60)}`, unknown: unknown.keys.slice(0, 10), ...(guess ? { did_you_mean: guess } : {}), issues },
     );
   }
   const first = issues[0];

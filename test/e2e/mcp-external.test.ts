@@ -4,8 +4,9 @@
  * 0.1.13) runs its active server scenarios with a baseline of the ones that do not
  * apply to Baton (they call fixture tools, resources and prompts of the suite's own
  * reference server, or capabilities Baton does not offer) — the run fails if an
- * applicable scenario fails or a listed one starts passing; and the SDK's 2.x
- * client, which speaks the 2026-07-28 revision, falls back to the 2025 handshake.
+ * applicable scenario fails or a listed one starts passing (the suite's scenarios
+ * are 2025 ones); and the SDK's 2.x client, probing as Claude Code's clients do,
+ * negotiates the 2026-07-28 revision and sees the catalog a 2025 client sees.
  * Nothing here touches the network or the user's home directory.
  */
 import { execFile } from 'node:child_process';
@@ -15,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.js';
 import { childEnv, cleanupAll, tempDir } from '../support/server.js';
-import { startInProcess } from '../support/mcp.js';
+import { httpClient, startInProcess } from '../support/mcp.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));
@@ -108,12 +109,18 @@ describe('external MCP clients', () => {
     for (const scenario of APPLICABLE) expect(output, scenario).toMatch(new RegExp(`✓ ${scenario}: \\d+ passed, 0 failed`));
   });
 
-  it('a client that speaks the 2026-07-28 revision falls back to the 2025 handshake', async () => {
+  it('a client that probes for the 2026-07-28 revision negotiates it, without a session, and sees the 2025 catalog', async () => {
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     const client = new Client({ name: 'modern', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
-    expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
-    expect((await client.listTools()).tools.map((t) => t.name)).toContain('start_session');
-    await client.close();
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`));
+    await client.connect(transport);
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect(client.getProtocolEra()).toBe('modern');
+    expect(transport.sessionId).toBeUndefined();
+    const legacy = await httpClient(server.url);
+    const [modernTools, legacyTools] = await Promise.all([client.listTools(), legacy.listTools()]);
+    expect(modernTools.tools.map((t) => t.name)).toEqual(legacyTools.tools.map((t) => t.name));
+    expect(modernTools.tools.map((t) => t.name)).toContain('start_session');
+    await Promise.all([client.close(), legacy.close()]);
   });
 });

@@ -1,8 +1,11 @@
 /**
  * @module MCP test support: a Baton server in this process (so tests can shorten
- * its waits and progress interval), real SDK clients over Streamable HTTP and over
- * the built `baton mcp` stdio proxy, and helpers that read a tool's answer.
+ * its waits and progress interval), real SDK clients of both lines over Streamable
+ * HTTP and over the built `baton mcp` stdio proxy (the 1.x client speaks the 2025
+ * revisions, the 2.x one negotiates 2026-07-28), and helpers that read a tool's answer.
  */
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport as ModernStdioTransport } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -34,8 +37,17 @@ export async function httpClient(url: string, options: HttpClientOptions = {}): 
   return client;
 }
 
-export interface StdioClient {
-  client: Client;
+/** A 2.x SDK client that negotiates the protocol revision (2026-07-28 against Baton), over Streamable HTTP. */
+export async function modernHttpClient(url: string, options: HttpClientOptions = {}): Promise<ModernClient> {
+  const endpoint = new URL('/mcp', url);
+  for (const [k, v] of Object.entries(options.query ?? {})) endpoint.searchParams.set(k, v);
+  const client = new ModernClient({ name: 'baton-e2e-modern', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(new ModernHttpTransport(endpoint, { requestInit: { headers: options.headers ?? {} } }));
+  return client;
+}
+
+export interface StdioClient<C = Client> {
+  client: C;
   /** What the proxy wrote to stderr so far. */
   stderr(): string;
   close(): Promise<void>;
@@ -54,8 +66,26 @@ export async function stdioClient(env: Record<string, string>, args: string[] = 
   return { client, stderr: () => stderr, close: () => client.close() };
 }
 
+/** The same for a 2.x SDK client that negotiates the revision; its probe runs on a sibling `baton mcp`, as Claude Code's does. */
+export async function modernStdioClient(env: Record<string, string>): Promise<StdioClient<ModernClient>> {
+  assertBuilt();
+  const transport = new ModernStdioTransport({ command: process.execPath, args: [CLI, 'mcp'], env: childEnv(env) as Record<string, string>, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const client = new ModernClient({ name: 'baton-e2e-modern-stdio', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
+
+/** What the helpers below need of a client: the Client of either SDK line. */
+export interface ToolCaller {
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
+}
+
 /** The structured answer of a tool call that must succeed. */
-export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function call(client: ToolCaller, name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content)}`);
   return result.structuredContent ?? {};
@@ -71,7 +101,7 @@ export interface ToolErrorBody {
 }
 
 /** The error of a tool call that must fail as a tool error (isError), never a protocol error. */
-export async function callError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolErrorBody> {
+export async function callError(client: ToolCaller, name: string, args: Record<string, unknown> = {}): Promise<ToolErrorBody> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (!result.isError) throw new Error(`${name} succeeded: ${JSON.stringify(result.structuredContent)}`);
   const body = (result.structuredContent as { error: Omit<ToolErrorBody, 'text'> }).error;

@@ -67,11 +67,12 @@ export const presenceCommands = [
     mutating: true,
     idempotent: true,
     input: z.object({ ...mutatingFields, activity: z.enum(['working', 'waiting', 'idle']).optional(), current_file: z.string().max(1000).nullable().optional(), metadata: metadataField }),
-    output: z.object({ status: z.enum(STATUSES) }),
+    // The agent it acted as: the one check a client without a session (2026-07-28) has of who it is.
+    output: z.object({ agent_id: z.string(), status: z.enum(STATUSES) }),
     async run(ctx, input, call) {
       const id = ctx.agentOf(call);
       const member = ctx.publish(await ctx.store.heartbeat(ctx.actAs(call), { id, activity: input.activity, currentFile: input.current_file, metadata: input.metadata }));
-      return { status: deriveStatus(member, ctx.now(), ctx.config.thresholds) };
+      return { agent_id: id, status: deriveStatus(member, ctx.now(), ctx.config.thresholds) };
     },
   }),
   defineCommand({

@@ -17,6 +17,7 @@ import type { ServerResponse } from 'node:http';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type CallToolResult, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Caller } from '../../hub/context.js';
+import { JSON_TYPE, KEEPALIVE_MS, rpcErrorOf, SSE_HEADERS, sseEvent } from './http-wire.js';
 import { invalidParams } from './request-params.js';
 
 /** Runs one plain tools/call without the SDK's dispatch (see BatonMcpServer.callTool). */
@@ -31,9 +32,6 @@ interface Exchange {
   caller: Caller;
   keepalive: NodeJS.Timeout | undefined;
 }
-
-const KEEPALIVE_MS = 15_000;
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
 
 const isRequest = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { method: string; id: RequestId }> => 'method' in m && 'id' in m;
 const isResponse = (m: JSONRPCMessage): m is Extract<JSONRPCMessage, { id: RequestId }> => !('method' in m) && 'id' in m;
@@ -50,9 +48,6 @@ function isPlainToolCall(m: JSONRPCMessage): m is JSONRPCMessage & PlainToolCall
   const args = params['arguments'];
   return args === undefined || (typeof args === 'object' && args !== null && !Array.isArray(args));
 }
-
-const sseEvent = (m: JSONRPCMessage): string => `event: message\ndata: ${JSON.stringify(m)}\n\n`;
-const JSON_TYPE = 'application/json';
 
 export class HttpSessionTransport implements Transport {
   readonly sessionId: string;
@@ -221,11 +216,7 @@ export class HttpSessionTransport implements Transport {
     direct(call.params.name, call.params.arguments, caller)
       .then(
         (result) => res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, result })),
-        (error: unknown) => {
-          const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
-          const body = { code: Number.isSafeInteger(code) ? code : -32603, message: typeof message === 'string' ? message : 'Internal error', ...(data === undefined ? {} : { data }) };
-          res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: body }));
-        },
+        (error: unknown) => res.writeHead(200, headers).end(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: rpcErrorOf(error) })),
       )
       .finally(() => {
         this.answering.delete(call.id);

@@ -1,14 +1,17 @@
 /**
- * @module MCP over Streamable HTTP at /mcp: POST carries messages, GET opens the
- * session's notification stream, DELETE ends the session. Every request passes the
- * shared HTTP security (Host/Origin against DNS rebinding, bearer tokens). A
- * session is one MCP server from buildMcpServer, created by `initialize` and kept
- * until DELETE, idle expiry, or eviction at the cap (least recently used first,
- * never one with a call in flight); `?toolsets=` and `?project=` shape it. Clients
- * open a new session when theirs is gone (404), as the stdio proxy does.
+ * @module MCP over Streamable HTTP at /mcp, for both protocol eras (see
+ * revisions.ts). A 2026-07-28 request is a POST that carries its revision and
+ * stands alone: it is answered by modern-endpoint.ts, with no session. 2025
+ * clients open a session with `initialize`: POST carries messages, GET opens the
+ * session's notification stream, DELETE ends it. A session is one MCP server
+ * from buildMcpServer, kept until DELETE, idle expiry, or eviction at the cap
+ * (least recently used first, never one with a call in flight); clients open a
+ * new one when theirs is gone (404), as the stdio proxy does. Every request
+ * passes the shared HTTP security (Host/Origin against DNS rebinding, bearer
+ * tokens); `?toolsets=` and `?project=` shape what a request or session sees.
  */
 import { randomUUID } from 'node:crypto';
-import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Caller } from '../../hub/context.js';
@@ -18,6 +21,8 @@ import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { createEventFeed } from './event-feed.js';
 import { HttpSessionTransport } from './http-transport.js';
 import { buildMcpServer } from './mcp-server.js';
+import { createModernEndpoint } from './modern-endpoint.js';
+import { classify, SERVED_REVISIONS } from './revisions.js';
 
 export interface McpRouteOptions {
   hub: Hub;
@@ -38,8 +43,14 @@ interface Query {
   project?: string;
 }
 
-const rpcError = (reply: FastifyReply, status: number, code: number, message: string, data?: unknown): FastifyReply =>
-  reply.status(status).send({ jsonrpc: '2.0', id: null, error: { code, message, ...(data === undefined ? {} : { data }) } });
+const rpcError = (reply: FastifyReply, status: number, code: number, message: string, data?: unknown, id: RequestId | null = null): FastifyReply =>
+  reply.status(status).send({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
+
+/** The id of a body that is one JSON-RPC request, for an error answering it (null when there is none to read). */
+const requestIdOf = (body: unknown): RequestId | null => {
+  const { method, id } = (typeof body === 'object' && body !== null ? body : {}) as { method?: unknown; id?: unknown };
+  return typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
+};
 
 const isMessage = (m: unknown): m is JSONRPCMessage => {
   if (typeof m !== 'object' || m === null || (m as { jsonrpc?: unknown }).jsonrpc !== '2.0') return false;
@@ -59,18 +70,26 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
   const maxSessions = options.maxSessions ?? 10_000;
 
+  const modern = createModernEndpoint({ hub, version: options.version, offered, feed, streams: (m) => wantsStream(m, blocking), maxListens: maxSessions });
+
   const callerOf = (request: FastifyRequest): Caller => {
     const caller = callerFromHeaders(request.headers, security);
     return caller.project === undefined ? { ...caller, project: (request.query as Query).project } : caller;
   };
 
-  function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
+  /** The toolsets a request asks to list with ?toolsets= (`all`, names), or undefined for the defaults. */
+  function toolsetsOf(request: FastifyRequest): readonly string[] | undefined {
     const wanted = (request.query as Query).toolsets?.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const unknown = wanted?.filter((t) => t !== 'all' && !offered.includes(t)) ?? [];
     if (unknown.length > 0) throw new CoordinationError('INVALID_INPUT', `Toolset '${unknown.join(',')}' is not offered; this server offers ${offered.join(', ')} (or all).`, { field: 'toolsets' });
+    return wanted;
+  }
+
+  function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
+    const toolsets = toolsetsOf(request);
     if (sessions.size >= maxSessions) evictOne();
     const transport = new HttpSessionTransport(randomUUID());
-    const server = buildMcpServer(hub, { version: options.version, offered, toolsets: wanted, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const server = buildMcpServer(hub, { version: options.version, offered, toolsets, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
@@ -93,9 +112,14 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     const cutoff = Date.now() - idleMs;
     for (const t of sessions.values()) if (!t.streaming && !t.busy && t.lastSeen < cutoff) void t.close();
   }, Math.min(idleMs, 60_000)).unref();
+  app.addHook('preClose', (done) => {
+    modern.endStreams();
+    done();
+  });
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     await Promise.all([...sessions.values()].map((t) => t.close()));
+    await modern.close();
     feed.close();
   });
 
@@ -104,11 +128,12 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     const id = request.headers['mcp-session-id'];
     const version = request.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      void rpcError(reply, 400, -32000, `Unsupported protocol version ${version}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
+      void rpcError(reply, 400, -32000, `Unsupported protocol version ${version} for a session; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}.`);
       return undefined;
     }
     if (typeof id !== 'string') {
-      void rpcError(reply, 400, -32000, 'Mcp-Session-Id header is required: send initialize first (this server speaks the 2025 protocol revisions).');
+      const why = `Mcp-Session-Id header is required: send initialize first, or send ${SERVED_REVISIONS[0] ?? ''} requests, which carry their revision in params._meta and need no session.`;
+      void rpcError(reply, 400, -32000, why, undefined, requestIdOf(request.body));
       return undefined;
     }
     const session = sessions.get(id);
@@ -122,7 +147,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   }
 
   /** Refusals before the MCP layer (security, body, session) answer as JSON-RPC errors carrying the typed body. */
-  const errorHandler = (error: FastifyError | CoordinationError, _request: FastifyRequest, reply: FastifyReply): void => {
+  const errorHandler = (error: FastifyError | CoordinationError, request: FastifyRequest, reply: FastifyReply): void => {
     const status = error instanceof CoordinationError ? HTTP_STATUS[error.code] : (error.statusCode ?? 500);
     const e =
       error instanceof CoordinationError
@@ -134,7 +159,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
             : toCoordinationError(error);
     if (e.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
     const code = e.code !== 'INVALID_INPUT' ? -32000 : e.details?.['field'] === 'body' ? -32700 : -32600;
-    void rpcError(reply, status, code, e.message, wireError(e).error);
+    void rpcError(reply, status, code, e.message, wireError(e).error, requestIdOf(request.body));
   };
 
   app.post('/mcp', { errorHandler }, (request, reply) => {
@@ -142,6 +167,15 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     const body = request.body;
     const messages = Array.isArray(body) ? (body as unknown[]) : [body];
     if (messages.length === 0 || !messages.every(isMessage)) return rpcError(reply, 400, -32600, 'Invalid Request: the body must be a JSON-RPC 2.0 message or a batch of them.');
+    const era = classify(messages, Array.isArray(body), request.headers);
+    if (era.era === 'refused') return rpcError(reply, era.status, era.code, era.message, era.data, era.id);
+    if (era.era === 'modern') {
+      if (!era.request) return reply.status(202).send();
+      const toolsets = toolsetsOf(request);
+      reply.hijack();
+      modern.serve(era.request, toolsets, reply.raw, caller, request.headers);
+      return undefined;
+    }
     const initialize = messages.some((m) => 'method' in m && m.method === 'initialize');
     let session: HttpSessionTransport | undefined;
     if (initialize) {

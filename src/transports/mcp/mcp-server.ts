@@ -4,7 +4,8 @@
  * lists its toolsets' tools and may call any tool the server offers. Instructions
  * name the listed tools; resources and prompts come from resources.ts and
  * prompts.ts. The connection remembers the agent and project register_agent (or
- * start_session) made it act as, and applies them to its later calls.
+ * start_session) made it act as, and applies them to its later calls (a 2025
+ * session; a stateless server, shared by 2026-07-28 clients, remembers no one).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -48,6 +49,8 @@ export interface BuildMcpServerOptions {
   callerOf?: ((extra: RequestExtra) => Caller) | undefined;
   /** Domain events for notifications, shared by every connection of the server. */
   feed: EventFeed;
+  /** Serves many clients (2026-07-28 has no session): register_agent is not remembered, each call names its caller. */
+  stateless?: boolean | undefined;
 }
 
 /** One connection's MCP server, and its tool call for transports that answer plain calls themselves. */
@@ -93,7 +96,7 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
     }
     try {
       const output = await hub.execute(name, args ?? {}, withConnection(caller));
-      if (REGISTERING.has(name) && typeof output['agent_id'] === 'string') {
+      if (REGISTERING.has(name) && !options.stateless && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
         resources.refresh();

@@ -2,12 +2,15 @@
  * @module The stdio MCP entry: a thin proxy that forwards every JSON-RPC message
  * between stdin/stdout and the HTTP server's /mcp, so every agent on a machine
  * shares one state. The caller's identity (agent, project, token) travels as
- * headers on every request. When the server forgets the session (it restarted),
- * the proxy opens a new one with the client's own initialize and resends.
+ * headers on every request. Both protocol eras pass: a 2026-07-28 request goes
+ * as its own POST (modern-forwarder.ts), 2025 traffic through one HTTP session;
+ * when the server forgets that session (it restarted), the proxy opens a new one
+ * with the client's own initialize and resends.
  */
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { createModernForwarder } from './modern-forwarder.js';
 
 export interface StdioProxyOptions {
   /** The server's MCP endpoint, e.g. http://127.0.0.1:3100/mcp?toolsets=locks. */
@@ -35,6 +38,14 @@ export async function runStdioProxy(options: StdioProxyOptions): Promise<void> {
   let initialize: JSONRPCMessage | undefined;
   let initialized = false;
   let http = connect();
+  const modern = createModernForwarder({
+    endpoint: options.endpoint,
+    headers,
+    write: (message) => stdio.send(message),
+    log: (message) => {
+      options.log(message);
+    },
+  });
 
   function connect(): StreamableHTTPClientTransport {
     const transport = new StreamableHTTPClientTransport(options.endpoint, { requestInit: { headers } });
@@ -96,6 +107,14 @@ export async function runStdioProxy(options: StdioProxyOptions): Promise<void> {
   const inflight = new Set<Promise<void>>();
   let handshake: Promise<void> = Promise.resolve();
   stdio.onmessage = (message) => {
+    if (modern.owns(message)) {
+      const run = modern.forward(message);
+      inflight.add(run);
+      void run.finally(() => inflight.delete(run));
+      return;
+    }
+    const cancelled = 'method' in message && message.method === 'notifications/cancelled' ? (message.params as { requestId?: RequestId } | undefined)?.requestId : undefined;
+    if (cancelled !== undefined && modern.cancel(cancelled)) return;
     const run = initialized ? handshake.then(() => forward(message)) : (handshake = handshake.then(() => forward(message)));
     inflight.add(run);
     void run.finally(() => inflight.delete(run));
@@ -107,6 +126,7 @@ export async function runStdioProxy(options: StdioProxyOptions): Promise<void> {
   });
   await stdio.start();
   await ended;
+  await modern.close();
   await Promise.all(inflight);
   await http.terminateSession().catch(() => undefined);
   await http.close();

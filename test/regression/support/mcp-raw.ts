@@ -48,3 +48,13 @@ export async function sessionAlive(url: string, session: string): Promise<boolea
   if (answer.status !== 200 && answer.status !== 404) throw new Error(`ping answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.status === 200;
 }
+
+export const REVISION_2026 = '2026-07-28';
+
+/** POSTs one 2026-07-28 request as the revision has clients send it: the envelope in _meta, MCP-Protocol-Version, Mcp-Method and Mcp-Name. */
+export async function rpc2026(url: string, id: string | number, method: string, params: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<RpcAnswer> {
+  const source = params['name'] ?? params['uri'];
+  const name: Record<string, string> = typeof source === 'string' ? { 'mcp-name': source } : {};
+  const _meta = { 'io.modelcontextprotocol/protocolVersion': REVISION_2026, 'io.modelcontextprotocol/clientCapabilities': {} };
+  return rpc(url, { jsonrpc: '2.0', id, method, params: { ...params, _meta } }, undefined, { 'mcp-protocol-version': REVISION_2026, 'mcp-method': method, ...name, ...headers });
+}
