@@ -153,7 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       });
     },
     dueProjects: (now, policy) =>
-      guard(() => q.all('due_projects', { now, silent_before: now - policy.thresholds.unresponsiveMs + 1, retention: policy.eventRetention }).map((r) => String(r['project']))),
+      guard(() => [...new Set(q.all('due_projects', { now, silent_before: now - policy.thresholds.unresponsiveMs + 1, retention: policy.eventRetention }).map((r) => String(r['project'])))]),
     async purgeRequests(before) {
       await guard(() => q.run('purge_requests', before));
     },

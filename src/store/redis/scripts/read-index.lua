@@ -22,9 +22,13 @@ local strip = tonumber(ARGV[4] or '0')
 if strip > 0 then
   for j, m in ipairs(members) do members[j] = string.sub(m, strip + 1) end
 end
+-- HMGET in chunks: unpack() of more than about 8,000 members overflows Lua's C stack.
+local CHUNK = 1000
 local out = {}
-local records = redis.call('HMGET', KEYS[2], unpack(members))
-for _, r in ipairs(records) do
-  if r then out[#out + 1] = r end
+for first = 1, #members, CHUNK do
+  local records = redis.call('HMGET', KEYS[2], unpack(members, first, math.min(first + CHUNK - 1, #members)))
+  for _, r in ipairs(records) do
+    if r then out[#out + 1] = r end
+  end
 end
 return out

@@ -1,1 +1,1 @@
-SELECT * FROM tasks WHERE project = ? AND status = 'claimed' AND claim_agent = ? ORDER BY seq
+SELECT * FROM tasks WHERE project = ? AND status = 'claimed' AND claim_agent = ? ORDER BY +seq
