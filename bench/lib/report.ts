@@ -108,7 +108,7 @@ export function formatSuite(suite: SuiteReport): string {
     parts.push(
       formatTable(
         ['check', 'value', 'target', 'result', ...(details ? ['figures'] : [])],
-        suite.checks.map((c) => [c.name, `${fmt(c.value, 3)} ${c.unit}`, `${c.op} ${c.target} ${c.unit}`, c.pass ? 'pass' : 'FAIL', ...(details ? [c.detail ?? ''] : [])]),
+        suite.checks.map((c) => [c.name, `${fmt(c.value, Number.isInteger(c.value) ? 0 : 3)} ${c.unit}`, `${c.op} ${c.target} ${c.unit}`, c.pass ? 'pass' : 'FAIL', ...(details ? [c.detail ?? ''] : [])]),
       ),
     );
   }
