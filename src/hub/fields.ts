@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CoordinationError } from '../core/errors.js';
 
 export const ttlSeconds = z.number().int().min(1).max(86_400).optional().describe('Seconds (default 900).');
-export const waitSeconds = z.number().min(0).max(3_600).optional().describe('Wait up to this long (at most 50 s).');
+export const waitSeconds = z.number().min(0).max(3_600).optional().describe('Seconds to wait; a re-call keeps your place.');
 export const idField = z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-.:@]+$/, 'letters, digits and _ - . : @ only');
 export const shortText = z.string().max(500);
 export const longText = z.string().max(20_000);

@@ -74,8 +74,9 @@ const REGISTERING = new Set(['register_agent', 'start_session']);
 
 export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonMcpServer {
   const offered = options.offered ?? TOOLSETS;
-  const tools = toolsFor(hub.commands, selectToolsets(offered, options.toolsets));
-  const callable = toolsFor(hub.commands, offered);
+  const maxWaitSeconds = hub.context.config.maxWaitMs / 1000;
+  const tools = toolsFor(hub.commands, selectToolsets(offered, options.toolsets), maxWaitSeconds);
+  const callable = toolsFor(hub.commands, offered, maxWaitSeconds);
   const mcp = new McpServer(
     { name: 'baton', version: options.version },
     { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: instructionsFor(new Set(tools.keys())), jsonSchemaValidator },

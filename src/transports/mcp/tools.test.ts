@@ -21,15 +21,17 @@ describe('MCP tools', () => {
     expect(selectToolsets(TOOLSETS, ['locks', 'tasks'])).toEqual(['presence', 'status', 'locks', 'tasks']);
     expect(selectToolsets(TOOLSETS, ['all'])).toEqual([...TOOLSETS]);
     expect(selectToolsets(['presence', 'status', 'locks'], ['all'])).toEqual(['presence', 'status', 'locks']);
-    const listed = toolsFor(COMMANDS, selectToolsets(TOOLSETS, ['locks']));
+    const listed = toolsFor(COMMANDS, selectToolsets(TOOLSETS, ['locks']), 50);
     expect(listed.has('register_agent') && listed.has('start_session') && listed.has('coordinator_status')).toBe(true);
     expect(listed.has('claim_task')).toBe(false);
   });
 
-  it('advertises lean schemas: no routing fields, no validation keywords, no $ref', () => {
-    const tools = toolsFor(COMMANDS, TOOLSETS);
+  it('advertises lean schemas: no routing fields, no validation keywords but the real wait cap, no $ref', () => {
+    const tools = toolsFor(COMMANDS, TOOLSETS, 50);
     for (const { definition } of tools.values()) {
-      const text = JSON.stringify(definition.inputSchema);
+      const { wait_seconds: wait, ...others } = definition.inputSchema.properties ?? {};
+      if (wait) expect(wait, definition.name).toMatchObject({ type: 'number', maximum: 50 });
+      const text = JSON.stringify({ ...definition.inputSchema, properties: others });
       expect(text, definition.name).not.toMatch(/"\$ref"|"\$defs"|"\$schema"|"maxLength"|"maximum"|"pattern"|"additionalProperties"/);
       const properties = Object.keys(definition.inputSchema.properties ?? {});
       expect(properties, definition.name).not.toContain('project');
@@ -38,12 +40,14 @@ describe('MCP tools', () => {
     }
     const acquire = tools.get('acquire_lock')?.definition;
     expect(acquire?.inputSchema.required).toEqual(['name']);
+    // The cap is the server's: a server configured for 20 s waits says 20.
+    expect(toolsFor(COMMANDS, ['locks'], 20).get('acquire_lock')?.definition.inputSchema.properties?.['wait_seconds']).toMatchObject({ maximum: 20 });
     expect(tools.get('register_agent')?.definition.inputSchema.properties).toHaveProperty('agent_id');
     expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({ description: expect.any(String) as unknown });
   });
 
   it('annotates reads, destructive writes and idempotent calls honestly', () => {
-    const tools = toolsFor(COMMANDS, TOOLSETS);
+    const tools = toolsFor(COMMANDS, TOOLSETS, 50);
     expect(tools.get('list_locks')?.definition.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
     expect(tools.get('delete_scope')?.definition.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(tools.get('acquire_lock')?.definition.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: true });

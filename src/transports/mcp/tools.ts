@@ -87,12 +87,23 @@ export function selectToolsets(offered: readonly string[], wanted: readonly stri
   return TOOLSETS.filter((t) => offered.includes(t) && (asked.includes(t) || ALWAYS_ON.includes(t)));
 }
 
-/** The tools of the listed toolsets, keyed by name. */
-export function toolsFor(commands: readonly Command[], toolsets: readonly string[]): Map<string, McpTool> {
+/**
+ * A definition whose `wait_seconds` advertises the server's real cap as its maximum
+ * (the one limit worth its tokens: a model asking for more would silently wait less).
+ */
+function withWaitCap(definition: Tool, maxWaitSeconds: number): Tool {
+  const wait = definition.inputSchema.properties?.['wait_seconds'];
+  if (!wait) return definition;
+  const properties = { ...definition.inputSchema.properties, wait_seconds: { ...wait, maximum: maxWaitSeconds } };
+  return { ...definition, inputSchema: { ...definition.inputSchema, properties } };
+}
+
+/** The tools of the listed toolsets, keyed by name, for a server whose waits end after `maxWaitSeconds`. */
+export function toolsFor(commands: readonly Command[], toolsets: readonly string[], maxWaitSeconds: number): Map<string, McpTool> {
   const tools = new Map<string, McpTool>();
   for (const command of commands) {
     if (!toolsets.includes(command.toolset)) continue;
-    tools.set(command.name, { command, definition: definitionOf(command) });
+    tools.set(command.name, { command, definition: withWaitCap(definitionOf(command), maxWaitSeconds) });
   }
   return tools;
 }
