@@ -111,6 +111,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/project/**/*.ts'],
+    ignores: ['src/project/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('project/ reads a directory\'s git files to name its project: node:fs, node:path and node:crypto only, nothing of the server (hooks load it on every tool call).', [
+        '**/core/**', '**/hub/**', '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', 'zod', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly' } },

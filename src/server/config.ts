@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
+import { parsePort } from './port.js';
 import { StartupError } from './startup-error.js';
 
 const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
@@ -63,10 +64,6 @@ export interface ConfigOverrides {
 export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? join(homedir(), '.baton');
 
 /** The port a flag or variable names: digits only, 0 to 65535; undefined when it is not one. */
-export function parsePort(text: string): number | undefined {
-  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : Number.NaN;
-  return port <= 65_535 ? port : undefined;
-}
 
 /** zod issues as one line: `tokens[0].token: must be at least 16 characters; unknown setting "prot"`. */
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
