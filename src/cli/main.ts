@@ -3,7 +3,8 @@
  * @module The `baton` command line: parses argv, calls a command function, prints
  * its result. Commands live in ./commands and return data. Each action imports its
  * command module when it runs, so `--version` or a client command loads neither
- * the server nor the stores (start-up time is what a script or a hook pays).
+ * the server nor the stores (start-up time is what a script or a hook pays); the
+ * `import(...).then(({ name }) => …)` form is the one the unused-exports check follows.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/port.js';
@@ -30,12 +31,10 @@ program
   .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string }) => {
     const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl };
     if (!opts.daemon) {
-      const { runForeground } = await import('./commands/start.js');
-      await runForeground(overrides);
+      await import('./commands/start.js').then(({ runForeground }) => runForeground(overrides));
       return;
     }
-    const { startDaemon } = await import('./commands/daemon.js');
-    const daemon = await startDaemon(overrides);
+    const daemon = await import('./commands/daemon.js').then(({ startDaemon }) => startDaemon(overrides));
     if (daemon.alreadyRunning) process.stderr.write(`baton: a Baton server was already running for ${daemon.dataDir} (pid ${daemon.pid}); not starting another\n`);
     process.stdout.write(`${daemon.url}\n`);
   });
@@ -46,8 +45,7 @@ program
   .option('--data-dir <dir>', 'data directory (default ~/.baton)')
   .option('--json', 'print JSON')
   .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const { serverStatus } = await import('./commands/server-control.js');
-    const status = await serverStatus(opts.dataDir);
+    const status = await import('./commands/server-control.js').then(({ serverStatus }) => serverStatus(opts.dataDir));
     process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${status.message}\n`);
     process.exitCode = status.running ? 0 : 1;
   });
@@ -57,8 +55,7 @@ program
   .description('Stop the server running for this data directory.')
   .option('--data-dir <dir>', 'data directory (default ~/.baton)')
   .action(async (opts: { dataDir?: string }) => {
-    const { stopServer } = await import('./commands/server-control.js');
-    const result = await stopServer(opts.dataDir);
+    const result = await import('./commands/server-control.js').then(({ stopServer }) => stopServer(opts.dataDir));
     process.stdout.write(`${result.message}\n`);
     process.exitCode = result.stopped ? 0 : 1;
   });
@@ -81,8 +78,7 @@ program
   .option('--toolsets <list>', 'comma-separated toolsets to offer (default BATON_MCP_TOOLSETS, else all the server offers)')
   .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
   .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {
-    const { runMcpCommand } = await import('./commands/mcp.js');
-    await runMcpCommand(opts);
+    await import('./commands/mcp.js').then(({ runMcpCommand }) => runMcpCommand(opts));
   });
 
 program.parseAsync().catch((error: unknown) => {
