@@ -41,11 +41,11 @@ program
 
 program
   .command('status')
-  .description('Is a server running for this data directory, and is it healthy?')
+  .description('Is a server running for this data directory, and is it healthy? Also the project of the current directory.')
   .option('--data-dir <dir>', 'data directory (default ~/.baton)')
   .option('--json', 'print JSON')
   .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const status = await import('./commands/server-control.js').then(({ serverStatus }) => serverStatus(opts.dataDir));
+    const status = await import('./commands/server-control.js').then(({ serverStatus }) => serverStatus(opts.dataDir, { cwd: process.cwd(), env: process.env }));
     process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${status.message}\n`);
     process.exitCode = status.running ? 0 : 1;
   });
@@ -74,7 +74,7 @@ program
   .description('Stdio MCP server for an agent client: forwards to the HTTP server, starting the local one if none answers.')
   .option('--url <url>', 'server to forward to (default BATON_URL, else the local server)')
   .option('--agent <id>', 'act as this agent (default BATON_AGENT, else CLAUDE_CODE_SESSION_ID)')
-  .option('--project <id>', 'project (default BATON_PROJECT, else the server default)')
+  .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else the current directory's git repository)")
   .option('--toolsets <list>', 'comma-separated toolsets to offer (default BATON_MCP_TOOLSETS, else all the server offers)')
   .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
   .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {

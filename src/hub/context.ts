@@ -37,6 +37,8 @@ export interface Call {
   requestId: string | undefined;
   /** Digest of the command and its input, when a request id is given (a repeat must match it). */
   digest: string | undefined;
+  /** The project was named by the call's own `project` argument (not by the connection, a header or the default). */
+  projectNamed: boolean;
   signal: AbortSignal | undefined;
   onProgress: Caller['onProgress'];
 }
@@ -64,7 +66,11 @@ export interface HubContext extends HubDeps {
   publish<T>(written: Written<T>): T;
   /** The calling agent's id, or AGENT_REQUIRED when the call names none. */
   agentOf(call: Call): string;
-  /** NOT_FOUND for a project nothing was ever written to (except `default`). */
+  /**
+   * NOT_FOUND for a project nothing was ever written to, when the call named it
+   * itself (a typo in an argument). A project the connection carries — derived
+   * from the repository — reads as empty until its first write.
+   */
   requireProject(call: Call): Promise<void>;
   /** Subscribes before checking, so no event between check and wait is missed. */
   watch(project: string, filter: (e: BatonEvent) => boolean): EventWatch;
@@ -95,7 +101,7 @@ export function createHubContext(deps: HubDeps): HubContext {
       return written.result;
     },
     async requireProject(call) {
-      if (call.project === 'default' || (await deps.store.projectExists(call.project))) return;
+      if (!call.projectNamed || call.project === 'default' || (await deps.store.projectExists(call.project))) return;
       throw notFound('project', call.project, { hint: 'A project is created by its first write (register_agent, add_task, ...).' });
     },
     watch(project, filter) {

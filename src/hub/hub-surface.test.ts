@@ -183,7 +183,7 @@ describe('session macros', () => {
     expect(refused).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'locks' } });
     expect(await refusal(run('start_session', { claim: 'no/such id' }, as('alice')))).toMatchObject({ details: { field: 'claim' } });
     // Nothing happened at all: not even the registration that would have created the project.
-    expect(await refusal(run('list_agents'))).toMatchObject({ code: 'NOT_FOUND', details: { project } });
+    expect(await refusal(run('list_agents', { project }))).toMatchObject({ code: 'NOT_FOUND', details: { project } });
   });
 
   it('ends a session: returns or completes claims, leaves a handover note the next session reads, signs off', async () => {

@@ -108,10 +108,14 @@ describe('agent identity', () => {
 });
 
 describe('projects', () => {
-  it('answers NOT_FOUND for reads of a project nothing was written to', async () => {
+  it('answers NOT_FOUND for reads naming a project nothing was written to, and empty reads of the connection’s own', async () => {
     for (const name of ['list_locks', 'list_agents', 'get_all_tasks', 'get_events', 'coordinator_status', 'list_keys']) {
-      expect((await failure(run(name), 'NOT_FOUND')).details).toMatchObject({ project });
+      // A project named in the call is checked (a typo); the connection's (derived from the repository) reads as empty.
+      expect((await failure(run(name, { project }), 'NOT_FOUND')).details).toMatchObject({ project });
+      await run(name);
     }
+    expect(await run('list_agents')).toMatchObject({ agents: [], total: 0 });
+    expect(await hub.context.store.projectExists(project)).toBe(false);
   });
 
   it('serves reads of the default project and of any project once written', async () => {
@@ -125,7 +129,7 @@ describe('projects', () => {
     const other = `${project}-in`;
     await run('register_agent', { project: other }, as('alice'));
     expect(await run('list_agents', { project: other })).toMatchObject({ agents: [{ id: 'alice' }] });
-    await failure(run('list_agents'), 'NOT_FOUND');
+    expect(await run('list_agents')).toMatchObject({ agents: [] });
   });
 });
 

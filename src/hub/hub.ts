@@ -79,7 +79,7 @@ export function createHub(options: HubOptions): Hub {
     }
     const requestId = typeof input['request_id'] === 'string' ? input['request_id'] : undefined;
     const digest = requestId === undefined ? undefined : digestOf(command.name, input);
-    return { project, agentId, requestId, digest, signal: caller.signal, onProgress: caller.onProgress };
+    return { project, agentId, requestId, digest, projectNamed: typeof input['project'] === 'string', signal: caller.signal, onProgress: caller.onProgress };
   }
 
   const hub: Hub = {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normaliseRemote, remoteUrlOf, resolveProject } from './identity.js';
+import { describeProject, normaliseRemote, remoteUrlOf, resolveProject } from './identity.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'baton-identity-'));
 afterAll(() => { rmSync(scratch, { recursive: true, force: true }); });
@@ -58,6 +58,17 @@ describe('resolveProject', () => {
     expect(resolveProject({ cwd: repo, env: { BATON_PROJECT: 'from-env' } })).toMatchObject({ id: 'from-env', source: 'env' });
     expect(resolveProject({ cwd: repo, explicit: 'from-flag', env: { BATON_PROJECT: 'from-env' } })).toMatchObject({ id: 'from-flag', source: 'flag' });
     expect(() => resolveProject({ cwd: repo, explicit: 'no spaces' })).toThrow(/--project is not valid|from --project is not valid/);
+  });
+
+  it('says in words why a directory belongs to its project', () => {
+    const repo = repository('told', 'https://u:secret@example.com/acme/told.git');
+    expect(describeProject(resolveProject({ cwd: repo }))).toBe('from the git remote example.com/acme/told');
+    expect(describeProject(resolveProject({ cwd: repo, env: { BATON_PROJECT: 'p' } }))).toBe('chosen with BATON_PROJECT');
+    expect(describeProject(resolveProject({ cwd: repo, explicit: 'p' }))).toBe('chosen with --project');
+    writeFileSync(join(repo, '.baton.json'), JSON.stringify({ project: 'declared' }));
+    expect(describeProject(resolveProject({ cwd: repo }))).toBe(`declared in ${join(repo, '.baton.json')}`);
+    expect(describeProject(resolveProject({ cwd: repository('lonely') }))).toMatch(/^from the repository at .*lonely.*, which has no remote$/);
+    expect(describeProject({ id: 'default', source: 'default' })).toBe('the directory is in no git repository');
   });
 
   it('answers default outside any repository', () => {

@@ -165,3 +165,21 @@ export function resolveProject(options: ResolveProjectOptions): ProjectIdentity 
   const name = basename(git.commonDir) === '.git' ? basename(dirname(git.commonDir)) : basename(git.commonDir).replace(/\.git$/i, '');
   return { id: idFrom(name, git.commonDir), source: 'git-dir', from: git.commonDir, ...where };
 }
+
+/** Why a directory belongs to its project, in words (`baton mcp` logs it, `baton status` shows it). */
+export function describeProject(identity: ProjectIdentity): string {
+  switch (identity.source) {
+    case 'flag':
+      return 'chosen with --project';
+    case 'env':
+      return 'chosen with BATON_PROJECT';
+    case 'file':
+      return `declared in ${join(identity.root ?? '.', '.baton.json')}`;
+    case 'git-remote':
+      return `from the git remote ${identity.from ?? '?'}`;
+    case 'git-dir':
+      return `from the repository at ${identity.from ?? '?'}, which has no remote`;
+    case 'default':
+      return 'the directory is in no git repository';
+  }
+}

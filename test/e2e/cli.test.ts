@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveProject } from '../../src/project/identity.js';
+import { gitRepository, gitWorktree } from '../support/git.js';
 import { assertBuilt, childEnv, cleanupAll, CLI, tempDir, waitForHealth } from '../support/server.js';
 
 interface CliResult {
@@ -16,11 +18,11 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs `baton ...args` to completion. */
-function baton(args: string[], timeoutMs = 20_000): Promise<CliResult> {
+/** Runs `baton ...args` to completion (in `where.cwd`, with `where.env` added to the environment). */
+function baton(args: string[], timeoutMs = 20_000, where: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   assertBuilt();
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: childEnv(), timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: childEnv(where.env), cwd: where.cwd, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -116,6 +118,30 @@ describe('baton CLI', () => {
     expect(stop.code, stop.stdout).toBe(0);
     expect(alive(record!.pid)).toBe(false);
     expect((await baton(['status', '--data-dir', dataDir])).code).toBe(1);
+  });
+
+  it('status names the project of the current directory and why, with or without a server', async () => {
+    const scratch = tempDir('baton-repos-');
+    const repo = gitRepository(scratch, 'shop', 'git@github.com:acme/shop.git');
+    const worktree = gitWorktree(repo, join(scratch, 'shop-fix'), 'fix-cart');
+    const id = resolveProject({ cwd: repo }).id;
+    const dataDir = tempDir();
+    const down = await baton(['status', '--data-dir', dataDir], 20_000, { cwd: worktree });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(`Project here: ${id} (from the git remote github.com/acme/shop, branch fix-cart).`);
+    const json = await baton(['status', '--data-dir', dataDir, '--json'], 20_000, { cwd: repo });
+    expect(JSON.parse(json.stdout)).toMatchObject({ running: false, project: { id, source: 'git-remote', root: repo, branch: 'main', from: 'github.com/acme/shop' } });
+
+    const { child, firstLine } = await startForeground(dataDir);
+    await waitForHealth(firstLine);
+    const up = await baton(['status', '--data-dir', dataDir], 20_000, { cwd: worktree, env: { BATON_PROJECT: 'team' } });
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(firstLine);
+    expect(up.stdout).toContain('Project here: team (chosen with BATON_PROJECT, branch fix-cart).');
+    const invalid = await baton(['status', '--data-dir', dataDir, '--json'], 20_000, { cwd: worktree, env: { BATON_PROJECT: 'no spaces' } });
+    expect(invalid.code).toBe(0);
+    expect(JSON.parse(invalid.stdout)).toMatchObject({ running: true, project_error: expect.stringContaining('BATON_PROJECT is not valid') as unknown });
+    child.kill('SIGTERM');
   });
 
   it('refuses a port that is not a number', async () => {

@@ -5,14 +5,17 @@
  * agent across proxy restarts, reopens its session when the server restarts, and
  * answers calls with an error while the server is unreachable.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveProject } from '../../src/project/identity.js';
 import { readServerRecord, startServer as startBaton } from '../../src/server/main.js';
 import { loadServerConfig } from '../../src/server/config.js';
-import { cleanupAll, randomId, tempDir } from '../support/server.js';
-import { call, httpClient, startInProcess, stdioClient, type StdioClient } from '../support/mcp.js';
+import { gitRepository, gitWorktree } from '../support/git.js';
+import { childEnv, cleanupAll, CLI, randomId, tempDir } from '../support/server.js';
+import { call, httpClient, startInProcess, stdioClient, type StdioClient, type StdioClientOptions } from '../support/mcp.js';
 
 const proxies: StdioClient[] = [];
 const daemonDirs: string[] = [];
@@ -27,8 +30,8 @@ afterAll(async () => {
   await cleanupAll();
 });
 
-async function proxy(env: Record<string, string>): Promise<StdioClient> {
-  const p = await stdioClient(env);
+async function proxy(env: Record<string, string>, options: StdioClientOptions = {}): Promise<StdioClient> {
+  const p = await stdioClient(env, [], options);
   proxies.push(p);
   return p;
 }
@@ -84,6 +87,60 @@ describe('baton mcp (stdio proxy)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('acts in the project of the repository it runs in: its worktrees share one, another repository has its own', async () => {
+    const server = await startInProcess();
+    const scratch = tempDir('baton-repos-');
+    const web = gitRepository(scratch, 'web', 'git@github.com:Acme/Web.git');
+    const feature = gitWorktree(web, join(scratch, 'web-feature'), 'feature-login');
+    const api = gitRepository(scratch, 'api', 'https://github.com/acme/api.git');
+    const webProject = resolveProject({ cwd: web }).id;
+    const apiProject = resolveProject({ cwd: api }).id;
+    expect(webProject).not.toBe(apiProject);
+    try {
+      const [inMain, inWorktree, inApi] = await Promise.all([
+        proxy({ BATON_URL: server.url, BATON_AGENT: 'main-agent' }, { cwd: web }),
+        proxy({ BATON_URL: server.url, BATON_AGENT: 'feature-agent' }, { cwd: feature }),
+        proxy({ BATON_URL: server.url, BATON_AGENT: 'api-agent' }, { cwd: api }),
+      ]);
+      // Said once, with the reason, on stderr (the client's MCP log).
+      const said = `project ${webProject}: from the git remote github.com/acme/web`;
+      expect(inMain.stderr().split(said)).toHaveLength(2);
+      expect(inMain.stderr()).toContain(`${said} (work tree ${web}, branch main)`);
+      expect(inWorktree.stderr()).toContain(`${said} (work tree ${feature}, branch feature-login)`);
+      expect(inApi.stderr()).toContain(`project ${apiProject}: from the git remote github.com/acme/api`);
+
+      // A project exists from its first write (reads of an unknown one answer NOT_FOUND).
+      for (const p of [inMain, inWorktree, inApi]) await call(p.client, 'register_agent');
+      expect(await call(inMain.client, 'coordinator_status')).toMatchObject({ project: webProject });
+      expect(await call(inWorktree.client, 'coordinator_status')).toMatchObject({ project: webProject });
+      expect(await call(inApi.client, 'coordinator_status')).toMatchObject({ project: apiProject });
+      await call(inMain.client, 'acquire_lock', { name: 'db-migrations' });
+
+      const inWeb = ((await call(inWorktree.client, 'list_agents'))['agents'] as { id: string }[]).map((a) => a.id).sort();
+      expect(inWeb).toEqual(['feature-agent', 'main-agent']);
+      expect(await call(inWorktree.client, 'acquire_lock', { name: 'db-migrations' })).toMatchObject({ acquired: false, holder: 'main-agent' });
+      expect(((await call(inApi.client, 'list_agents'))['agents'] as { id: string }[]).map((a) => a.id)).toEqual(['api-agent']);
+      expect(await call(inApi.client, 'acquire_lock', { name: 'db-migrations' })).toMatchObject({ acquired: true });
+
+      // An explicit choice wins over the repository, and says so.
+      const chosen = await proxy({ BATON_URL: server.url, BATON_PROJECT: 'chosen-space' }, { cwd: feature });
+      expect(chosen.stderr()).toContain('project chosen-space: chosen with BATON_PROJECT');
+      expect(await call(chosen.client, 'register_agent', { agent_id: 'chooser' })).toMatchObject({ project: 'chosen-space' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to start with an invalid project, saying why', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, 'mcp', '--url', 'http://127.0.0.1:9'], { env: childEnv({ BATON_PROJECT: 'not valid!' }), timeout: 10_000 }, (error, _stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr });
+      });
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("baton: project 'not valid!' from BATON_PROJECT is not valid");
   });
 
   it('opens a new session when the server restarts, and answers with an error while it is down', async () => {

@@ -95,12 +95,15 @@ describe('REST bad input', () => {
     await expectStillServing();
   });
 
-  it('answers NOT_FOUND for a read in an unknown project, without creating it', async () => {
-    const ghost = api.with({ project: randomId('ghost') });
+  it('answers NOT_FOUND for a read naming an unknown project, without creating it; the header’s project reads as empty', async () => {
+    const project = randomId('ghost');
     for (const path of ['/tasks', '/locks', '/agents', '/events', '/state']) {
-      expectTypedError(await ghost.get(path), 404, 'NOT_FOUND');
+      expectTypedError(await api.get(path, { project }), 404, 'NOT_FOUND');
     }
-    expectTypedError(await ghost.get('/tasks'), 404, 'NOT_FOUND');
+    expectTypedError(await api.get('/tasks', { project }), 404, 'NOT_FOUND');
+    const ghost = api.with({ project });
+    expect(await ghost.get('/agents')).toMatchObject({ status: 200, body: { agents: [], total: 0 } });
+    expectTypedError(await api.get('/tasks', { project }), 404, 'NOT_FOUND');
     await expectStillServing();
   });
 

@@ -4,6 +4,7 @@
  * HTTP and over the built `baton mcp` stdio proxy (the 1.x client speaks the 2025
  * revisions, the 2.x one negotiates 2026-07-28), and helpers that read a tool's answer.
  */
+import { tmpdir } from 'node:os';
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport as ModernStdioTransport } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -53,10 +54,19 @@ export interface StdioClient<C = Client> {
   close(): Promise<void>;
 }
 
+export interface StdioClientOptions {
+  /**
+   * The directory `baton mcp` runs in, which names its project. By default the
+   * system's temporary directory, outside any repository: project `default`, as
+   * a test expects that names none, wherever the checkout is.
+   */
+  cwd?: string;
+}
+
 /** An SDK client that launches the built `baton mcp` with this environment (BATON_* of this process dropped). */
-export async function stdioClient(env: Record<string, string>, args: string[] = []): Promise<StdioClient> {
+export async function stdioClient(env: Record<string, string>, args: string[] = [], options: StdioClientOptions = {}): Promise<StdioClient> {
   assertBuilt();
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], env: childEnv(env) as Record<string, string>, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], env: childEnv(env) as Record<string, string>, stderr: 'pipe', cwd: options.cwd ?? tmpdir() });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -67,9 +77,9 @@ export async function stdioClient(env: Record<string, string>, args: string[] = 
 }
 
 /** The same for a 2.x SDK client that negotiates the revision; its probe runs on a sibling `baton mcp`, as Claude Code's does. */
-export async function modernStdioClient(env: Record<string, string>): Promise<StdioClient<ModernClient>> {
+export async function modernStdioClient(env: Record<string, string>, options: StdioClientOptions = {}): Promise<StdioClient<ModernClient>> {
   assertBuilt();
-  const transport = new ModernStdioTransport({ command: process.execPath, args: [CLI, 'mcp'], env: childEnv(env) as Record<string, string>, stderr: 'pipe' });
+  const transport = new ModernStdioTransport({ command: process.execPath, args: [CLI, 'mcp'], env: childEnv(env) as Record<string, string>, stderr: 'pipe', cwd: options.cwd ?? tmpdir() });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

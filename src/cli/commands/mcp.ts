@@ -2,11 +2,20 @@
  * @module `baton mcp`: the stdio MCP server an agent's client launches. It finds
  * the HTTP server (--url, BATON_URL, or the local one from the data directory),
  * starts the local one as a daemon when none answers, and forwards everything to
- * it with the caller's identity: CLAUDE_CODE_SESSION_ID (or --agent) as the agent.
+ * it with the caller's identity: CLAUDE_CODE_SESSION_ID (or --agent) as the agent,
+ * and as the project the one of the directory it runs in (project/identity.ts:
+ * --project, BATON_PROJECT, .baton.json, else the repository, the same for all
+ * its worktrees). Forwarding to the local server, it starts that server again
+ * when it stops answering (a crash, `baton stop`): the next call that finds it
+ * gone does, and concurrent proxies start one server between them (startDaemon
+ * takes turns). Forwarding to --url / BATON_URL it cannot start anything.
  */
+import { describeProject, resolveProject } from '../../project/identity.js';
 import { defaultDataDir } from '../../server/config.js';
+import { processAlive, readServerRecord } from '../../server/server-record.js';
 import { runStdioProxy } from '../../transports/mcp/stdio.js';
 import { startDaemon } from './daemon.js';
+import { answers } from './server-control.js';
 
 export interface McpCommandOptions {
   url?: string | undefined;
@@ -27,6 +36,30 @@ async function localServerUrl(dataDir: string): Promise<string> {
   return daemon.url;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits (at most `ms`) while the recorded server's process lives without
+ * answering: one shutting down (`baton stop`) holds the data directory until it
+ * exits, and a server started meanwhile would be refused it.
+ */
+async function departure(dataDir: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const record = readServerRecord(dataDir);
+    if (!record || !processAlive(record.pid) || Date.now() > deadline || (await answers(record.url))) return;
+    await sleep(100);
+  }
+}
+
+/** Gets the local server answering again after it stopped, and answers its MCP endpoint. */
+async function restartLocalServer(dataDir: string, toolsets: string | undefined): Promise<URL> {
+  await departure(dataDir, 10_000);
+  const daemon = await startDaemon({ dataDir }, { onSpawn: () => { log(`no Baton server answers for ${dataDir}; starting a new one in the background`); } });
+  log(daemon.alreadyRunning ? `a Baton server answers at ${daemon.url} again; carrying on there` : `started a Baton server at ${daemon.url} (stop it with: baton stop)`);
+  return mcpEndpoint(daemon.url, toolsets);
+}
+
 /** The /mcp endpoint to forward to, with the chosen toolsets. */
 function mcpEndpoint(base: string, toolsets: string | undefined): URL {
   const url = new URL(base);
@@ -35,15 +68,22 @@ function mcpEndpoint(base: string, toolsets: string | undefined): URL {
   return url;
 }
 
+// cli/main.ts imports this lazily (`await import`), which ts-unused-exports does not follow.
 export async function runMcpCommand(options: McpCommandOptions): Promise<void> {
   const env = process.env;
+  const project = resolveProject({ cwd: process.cwd(), explicit: options.project, env });
+  const checkout = project.root === undefined ? '' : ` (work tree ${project.root}${project.branch === undefined ? '' : `, branch ${project.branch}`})`;
+  log(`project ${project.id}: ${describeProject(project)}${checkout}`);
   const explicit = options.url ?? (env['BATON_URL'] || undefined);
-  const base = explicit ?? (await localServerUrl(options.dataDir ?? defaultDataDir()));
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const base = explicit ?? (await localServerUrl(dataDir));
+  const toolsets = options.toolsets ?? env['BATON_MCP_TOOLSETS'];
   const agentId = options.agent ?? env['BATON_AGENT'] ?? env['CLAUDE_CODE_SESSION_ID'];
   await runStdioProxy({
-    endpoint: mcpEndpoint(base, options.toolsets ?? env['BATON_MCP_TOOLSETS']),
+    endpoint: mcpEndpoint(base, toolsets),
+    restart: explicit === undefined ? () => restartLocalServer(dataDir, toolsets) : undefined,
     agentId: agentId === '' ? undefined : agentId,
-    project: options.project ?? env['BATON_PROJECT'],
+    project: project.id,
     token: env['BATON_TOKEN'],
     log,
   });

@@ -5,6 +5,7 @@
 import { loadServerConfig, type ConfigOverrides } from '../../server/config.js';
 import { startServer } from '../../server/main.js';
 
+// cli/main.ts imports this lazily (`await import`), which ts-unused-exports does not follow.
 export async function runForeground(overrides: ConfigOverrides): Promise<void> {
   const server = await startServer(loadServerConfig(overrides));
   process.stdout.write(`${server.url}\n`);

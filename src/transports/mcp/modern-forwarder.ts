@@ -3,13 +3,17 @@
  * revision in params._meta): each is its own POST to /mcp with the revision's
  * headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name) and the caller's
  * identity headers, and every message of its answer, JSON or event stream,
- * goes to stdout as it comes. There is no session, so nothing to reopen after a
- * server restart. notifications/cancelled for such a request closes its POST,
- * which is how the revision cancels over HTTP. Requests sharing an id while in
- * flight are refused: their answers would share stdout.
+ * goes to stdout as it comes (http-relay.ts). There is no session, so nothing to
+ * reopen after a server restart; whether a failed request is sent again, and a
+ * stopped server started again, is upstream.ts's decision. notifications/cancelled
+ * for such a request closes its POST, which is how the revision cancels over
+ * HTTP. Requests sharing an id while in flight are refused: their answers would
+ * share stdout.
  */
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { postMessage } from './http-relay.js';
 import { encodeHeaderValue, META_PROTOCOL_VERSION } from './revisions.js';
+import { deliver, failureMessage, type RetryRules, type Upstream } from './upstream.js';
 
 type Request = Extract<JSONRPCMessage, { method: string; id: RequestId }>;
 
@@ -24,37 +28,19 @@ export interface ModernForwarder {
 }
 
 export interface ModernForwarderOptions {
-  endpoint: URL;
+  upstream: Upstream;
   /** Identity headers sent with every request. */
   headers: Readonly<Record<string, string>>;
+  rules: RetryRules;
   write(message: JSONRPCMessage): Promise<void>;
   log(message: string): void;
 }
 
 const NAME_SOURCE: Readonly<Record<string, string>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
-/** The JSON-RPC messages of an event stream, as they arrive. */
-async function* sseMessages(body: ReadableStream<Uint8Array>): AsyncGenerator {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart());
-      buffer = buffer.slice(end + 2);
-      if (data.length > 0) yield JSON.parse(data.join('\n'));
-      end = buffer.indexOf('\n\n');
-    }
-  }
-}
-
-const isAnswer = (m: unknown): boolean => typeof m === 'object' && m !== null && ('result' in m || 'error' in m);
-
 export function createModernForwarder(options: ModernForwarderOptions): ModernForwarder {
   const inflight = new Map<RequestId, { abort: AbortController; done: Promise<void> }>();
-  const origin = options.endpoint.origin;
-  const fail = (id: RequestId, message: string): Promise<void> => options.write({ jsonrpc: '2.0', id, error: { code: -32000, message: `The Baton server at ${origin} ${message}` } });
+  const { upstream } = options;
 
   function headersOf(request: Request): Record<string, string> {
     const params = (request.params ?? {}) as Record<string, unknown>;
@@ -63,8 +49,6 @@ export function createModernForwarder(options: ModernForwarderOptions): ModernFo
     const name = source === undefined ? undefined : params[source];
     return {
       ...options.headers,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
       'mcp-protocol-version': String(version),
       'mcp-method': request.method,
       ...(typeof name === 'string' ? { 'mcp-name': encodeHeaderValue(name) } : {}),
@@ -73,37 +57,20 @@ export function createModernForwarder(options: ModernForwarderOptions): ModernFo
 
   /** Sends one request and relays its answer; resolves once the answer (or its failure) is on stdout. */
   async function relay(request: Request, abort: AbortController): Promise<void> {
-    let response: Response;
-    try {
-      response = await fetch(options.endpoint, { method: 'POST', headers: headersOf(request), body: JSON.stringify(request), signal: abort.signal });
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      const reason = error instanceof Error ? error.message : String(error);
-      options.log(`mcp: the server at ${origin} did not answer: ${reason}`);
-      return fail(request.id, `did not answer: ${reason}. Is it running? (baton status)`);
+    const headers = headersOf(request);
+    const outcome = await deliver(upstream, {
+      attempt: (endpoint) => postMessage({ endpoint, headers, message: request, signal: abort.signal, ownConnection: upstream.restartable, relay: (m) => options.write(m) }),
+      repeatable: options.rules.repeatable(request),
+    });
+    if (outcome.kind === 'answered' || outcome.kind === 'aborted') return;
+    // A refusal before the request was read may carry no id: it still answers this request.
+    if (outcome.kind === 'refused' && outcome.error) {
+      await options.write({ jsonrpc: '2.0', id: request.id, error: outcome.error });
+      return;
     }
-    const type = response.headers.get('content-type') ?? '';
-    let answered = false;
-    try {
-      if (type.startsWith('text/event-stream') && response.body) {
-        for await (const message of sseMessages(response.body)) {
-          answered ||= isAnswer(message);
-          await options.write(message as JSONRPCMessage);
-        }
-      } else {
-        const text = await response.text();
-        const body = (text === '' ? undefined : JSON.parse(text)) as { error?: unknown } | undefined;
-        // A refusal before the request was read may carry no id: it still answers this request.
-        if (body && isAnswer(body)) {
-          answered = true;
-          await options.write((response.ok ? body : { jsonrpc: '2.0', id: request.id, error: body.error }) as JSONRPCMessage);
-        }
-      }
-    } catch (error) {
-      if (abort.signal.aborted) return;
-      options.log(`mcp: the answer from ${origin} broke off: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (!answered && !abort.signal.aborted) await fail(request.id, `ended the answer without a result (HTTP ${response.status}; restarted?): call again.`);
+    const text = failureMessage(outcome, upstream.endpoint.origin);
+    options.log(`mcp: ${text}`);
+    await options.write({ jsonrpc: '2.0', id: request.id, error: { code: -32000, message: text } });
   }
 
   return {
