@@ -126,7 +126,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: false },
       globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'fetch', 'URLSearchParams', 'AbortController', 'TextDecoderStream', 'requestAnimationFrame', 'cancelAnimationFrame',
-        'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'getComputedStyle', 'matchMedia', 'addEventListener', 'removeEventListener', 'console'].map((name) => [name, 'readonly'])),
+        'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'getComputedStyle', 'matchMedia', 'addEventListener', 'removeEventListener', 'console', 'performance'].map((name) => [name, 'readonly'])),
     },
     rules: {
       ...tseslint.configs.disableTypeChecked.rules,

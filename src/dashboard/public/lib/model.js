@@ -1,11 +1,12 @@
 // One project's state in the page: loaded once from REST, then kept current by the event
-// stream (never by polling). Events are applied in batches, at most once per animation frame,
-// so 100 events/s cost a few renders per second, not a hundred.
+// stream (never by polling). Events are applied in batches, at most every FLUSH_MS and in an
+// animation frame, so 100 events/s cost five renders per second, not a hundred.
 import { api, ApiError } from './api.js';
 import { openStream } from './stream.js';
 import { createSeries } from './series.js';
 
 const EVENTS_KEPT = 2000;
+const FLUSH_MS = 200;
 /** How much of the log the page replays at start to fill the timeline and the plots. */
 const BACKLOG = 5000;
 const LIVE_STATUSES = ['active', 'idle', 'stale', 'unresponsive'];
@@ -76,7 +77,13 @@ export function createModel(project, session, onChange) {
       api.all(project, '/agents', 'agents', { detail: true, limit: 200, status: [...LIVE_STATUSES, 'abandoned', 'offline'] }),
       api.all(project, '/services', 'services', { detail: true, limit: 200 }),
     ]);
-    m.agents = new Map([...agents.rows, ...services.rows].map((r) => [r.id, agentFromRow(r, now)]));
+    // Keep the very object of an agent that did not change, so its row is not drawn again.
+    const previous = m.agents;
+    m.agents = new Map([...agents.rows, ...services.rows].map((r) => {
+      const next = agentFromRow(r, now);
+      const old = previous.get(r.id);
+      return [r.id, old && old.last_heartbeat === next.last_heartbeat && old.status === next.status && JSON.stringify(old) === JSON.stringify(next) ? old : next];
+    }));
     m.v.agents++;
     scheduleTierCheck();
   }
@@ -165,9 +172,13 @@ export function createModel(project, session, onChange) {
 
   // ---- live updates ----------------------------------------------------------
 
+  let lastFlush = 0;
   function receive(events) {
     pending.push(...events);
-    if (!frame) frame = requestAnimationFrame(flush);
+    if (frame) return;
+    const wait = Math.max(0, lastFlush + FLUSH_MS - Date.now());
+    frame = -1;
+    later(() => { frame = requestAnimationFrame(flush); }, wait);
   }
 
   const refetch = new Map();
@@ -181,6 +192,7 @@ export function createModel(project, session, onChange) {
 
   function flush() {
     frame = 0;
+    lastFlush = Date.now();
     const batch = pending;
     pending = [];
     for (const e of batch) {
@@ -310,7 +322,7 @@ export function createModel(project, session, onChange) {
   m.close = () => {
     closed = true;
     if (closeStream) closeStream();
-    if (frame) cancelAnimationFrame(frame);
+    if (frame > 0) cancelAnimationFrame(frame);
     for (const t of timers) clearTimeout(t);
   };
 

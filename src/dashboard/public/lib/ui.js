@@ -3,6 +3,17 @@ import { html, useEffect, useState } from '../vendor/preact-htm.js';
 import { ago, exact } from './format.js';
 
 const tickers = new Set();
+// Intl formatting is slow; an exact time is formatted once.
+const exactCache = new Map();
+const exactOf = (t) => {
+  let text = exactCache.get(t);
+  if (text === undefined) {
+    if (exactCache.size > 5000) exactCache.clear();
+    text = exact(t);
+    exactCache.set(t, text);
+  }
+  return text;
+};
 setInterval(() => { for (const fn of tickers) fn(); }, 5000);
 
 /** "3 min ago", with the exact time on hover; re-renders itself every 5 s, not the page. */
@@ -14,7 +25,7 @@ export function Ago({ t, now }) {
     return () => tickers.delete(fn);
   }, []);
   if (!Number.isFinite(t)) return html`<span class="muted">—</span>`;
-  return html`<time datetime=${new Date(t).toISOString()} title=${exact(t)}>${ago(t, now ? now() : Date.now())}</time>`;
+  return html`<time datetime=${new Date(t).toISOString()} title=${exactOf(t)}>${ago(t, now ? now() : Date.now())}</time>`;
 }
 
 export const Status = ({ status }) => html`<span class="badge s-${status}">${status}</span>`;

@@ -2,6 +2,8 @@
 import { html, useMemo } from '../vendor/preact-htm.js';
 import { Ago, Empty, Status } from '../lib/ui.js';
 
+const leaseId = (l) => `${l.kind}|${l.resource}|${l.holder}`;
+
 export function Leases({ model, onBreak, canAct }) {
   const { locks, files, queues } = useMemo(() => {
     const all = [...model.leases.values()].sort((a, b) => a.resource.localeCompare(b.resource));
@@ -13,7 +15,7 @@ export function Leases({ model, onBreak, canAct }) {
     const status = model.statusOf(l.holder);
     const breakable = model.mayBreak(l);
     const queue = queues.get(l.resource) || [];
-    return html`<tr data-lease=${l.resource}>
+    return html`<tr key=${leaseId(l)} data-lease=${l.resource}>
       <td><code>${l.kind === 'files' ? l.paths.join(', ') || l.resource : l.resource}</code>${l.kind !== 'lock' && l.kind !== 'files' ? html` <span class="muted">${l.kind}</span>` : ''}${l.mode === 'shared' ? html` <span class="badge">shared</span>` : ''}</td>
       <td>${l.holder} <${Status} status=${status} /></td>
       <td class="num mono">${l.token}</td>

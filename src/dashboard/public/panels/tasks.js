@@ -43,7 +43,7 @@ function ListView({ tasks, onSelect }) {
   };
   return html`<div class="vlist" ref=${ref} onScroll=${(e) => setTop(e.target.scrollTop)} role="listbox" aria-label="Tasks" data-testid="task-list">
     <div style=${{ height: tasks.length * ROW_H + 'px' }}></div>
-    ${tasks.slice(first, last).map((t, k) => html`<div class="row" role="option" tabindex="0" data-index=${first + k} data-task=${t.id} style=${{ top: (first + k) * ROW_H + 'px' }}
+    ${tasks.slice(first, last).map((t, k) => html`<div key=${t.id} class="row" role="option" tabindex="0" data-index=${first + k} data-task=${t.id} style=${{ top: (first + k) * ROW_H + 'px' }}
         onClick=${() => onSelect(t.id)} onKeyDown=${(e) => move(e, first + k)}>
       <span class="mono">${t.id}</span><span>${t.title}</span><span><${TaskStatus} status=${t.status} /></span><span>${t.claimed_by || ''}</span><span class="muted">${(t.labels || []).join(', ')}</span>
     </div>`)}
