@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.js';
 import { hasChromium, launchChromium } from '../support/browser.js';
 import { startInProcess } from '../support/mcp.js';
-import { REPO_ROOT } from '../support/server.js';
+import { rawRequest, REPO_ROOT } from '../support/server.js';
 
 const ARTIFACTS = process.env['BATON_TEST_ARTIFACTS'] ?? join(REPO_ROOT, '.artifacts', 'dashboard');
 const PROJECT = 'web';
@@ -131,6 +131,23 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
     expect((await fetch(`${server.url}/dashboard/../package.json`)).status).toBe(404);
     expect((await fetch(`${server.url}/dashboard/vendor/preact-htm.js`)).headers.get('content-type')).toMatch(/javascript/);
+    for (const path of ['/dashboard/%2e%2e/%2e%2e/package.json', '/dashboard/..%2f..%2fpackage.json', '/dashboard/vendor/../../../../etc/passwd', `/dashboard/${'x'.repeat(2000)}`]) {
+      expect((await rawRequest(server.url, { method: 'GET', path })).status, path).toBe(404);
+    }
+  });
+
+  it('refuses a foreign Host or Origin, and an unknown token, like every other route', async () => {
+    for (const path of ['/dashboard/', '/dashboard/api/session', '/dashboard/app.js']) {
+      expect((await rawRequest(server.url, { method: 'GET', path, headers: { host: 'evil.example' } })).status, path).toBe(403);
+      expect((await rawRequest(server.url, { method: 'GET', path, headers: { origin: 'http://evil.example' } })).status, path).toBe(403);
+    }
+    const session = (token?: string) => fetch(`${secured.url}/dashboard/api/session`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await session()).status).toBe(401);
+    expect((await session('not-a-known-token')).status).toBe(401);
+    expect(await (await session(OBSERVER)).json()).toMatchObject({ auth: 'token', role: 'observer', projects: [PROJECT], agent: null });
+    expect(((await (await session(ADMIN)).json()) as { projects: string[] }).projects).toEqual(expect.arrayContaining([PROJECT, 'hidden']));
+    // The page itself loads without a token: it is what asks for one.
+    expect((await fetch(`${secured.url}/dashboard/`)).status).toBe(200);
   });
 
   it('shows every panel with the right data, and saves each panel light and dark', async () => {
