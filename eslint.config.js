@@ -10,7 +10,7 @@ import unicorn from 'eslint-plugin-unicorn';
 const layerRule = (message, patterns) => ['error', { patterns: [{ group: patterns, message }] }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.scratch/**', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.scratch/**', '.artifacts/**', 'eslint.config.js', 'src/dashboard/public/vendor/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -117,6 +117,20 @@ export default tseslint.config(
       'no-restricted-imports': layerRule('project/ reads a directory\'s git files to name its project: node:fs, node:path and node:crypto only, nothing of the server (hooks load it on every tool call).', [
         '**/core/**', '**/hub/**', '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', 'zod', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
       ]),
+    },
+  },
+  {
+    // The dashboard's browser code: plain ES modules served as they are (no build), so no type-aware rules; browser globals only.
+    files: ['src/dashboard/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(['window', 'document', 'location', 'sessionStorage', 'fetch', 'URLSearchParams', 'AbortController', 'TextDecoderStream', 'requestAnimationFrame', 'cancelAnimationFrame',
+        'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'getComputedStyle', 'matchMedia', 'addEventListener', 'removeEventListener', 'console', 'performance'].map((name) => [name, 'readonly'])),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-restricted-imports': layerRule('The dashboard runs in the browser and talks to Baton over REST and SSE only: import its own files and vendor/ only.', ['node:*', '**/hub/**', '**/store/**', '**/core/**', '**/transports/**', '**/server/**', '**/cli/**']),
     },
   },
   {

@@ -60,6 +60,18 @@ program
     process.exitCode = result.stopped ? 0 : 1;
   });
 
+program
+  .command('dashboard')
+  .description('Open the live dashboard of the local server (started if none runs) on the current directory\'s project.')
+  .option('--url <url>', 'server (default BATON_URL, else the local server)')
+  .option('--project <id>', 'project to show (default: the current directory\'s)')
+  .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
+  .option('--no-open', 'print the URL without opening a browser')
+  .action(async (opts: { url?: string; project?: string; dataDir?: string; open: boolean }) => {
+    const result = await import('./commands/dashboard.js').then(({ openDashboard }) => openDashboard(opts));
+    process.stdout.write(`${result.message}\n`);
+  });
+
 /** The message of an error and of each error in its cause chain. */
 function explain(error: unknown): string {
   const parts: string[] = [];

@@ -6,7 +6,7 @@
  */
 import { event } from '../core/events/event.js';
 import type { Clock } from '../core/ports.js';
-import { release, releaseAllOfKind, renew, acquire, endWait } from './steps/lease-steps.js';
+import { release, releaseAllOfKind, renew, acquire, endWait, breakLease } from './steps/lease-steps.js';
 import { heartbeat, registerMember, reportHealth, signOff } from './steps/member-steps.js';
 import { deleteScope, deleteState, putState } from './steps/state-steps.js';
 import { sweepProject } from './steps/sweep-step.js';
@@ -64,6 +64,7 @@ export function createStepStore(engine: StepEngine): Store {
     renewLease: (ctx, ref, ttlMs) => mutate('renewLease', ctx, (s) => renew(s, ref, ttlMs)),
     releaseLease: (ctx, ref) => mutate('releaseLease', ctx, (s) => release(s, ref)),
     releaseLeasesOf: (ctx, holder, kind) => mutate('releaseLeasesOf', ctx, (s) => releaseAllOfKind(s, holder, kind)),
+    breakLease: (ctx, ref) => mutate('breakLease', ctx, (s) => breakLease(s, ref)),
     endWait: (ctx, wait) => mutate('endWait', ctx, (s) => endWait(s, wait)),
 
     addTasks: (ctx, batch, actor) => mutate('addTasks', ctx, (s) => addTasks(s, batch, actor)),

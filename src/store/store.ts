@@ -107,6 +107,14 @@ export interface LeaseRef {
   token?: number | undefined;
 }
 
+/** Another holder's lease to break: the holder and token the breaker saw, so a lease granted again since is left alone. */
+export interface BreakRef extends LeaseRef {
+  token: number;
+  /** Who breaks it (recorded as the event's actor and `by`). */
+  by: string | null;
+  thresholds: StatusThresholds;
+}
+
 /** A queued wait, as `acquireLease` answered it. */
 export interface WaitRef {
   ticket: number;
@@ -244,6 +252,12 @@ export interface Store {
   releaseLease(ctx: MutationContext, ref: LeaseRef): Promise<Written<Lease>>;
   /** Releases every live lease of `kind` the holder has, in one step (e.g. all its reservations). */
   releaseLeasesOf(ctx: MutationContext, holder: string, kind: LeaseKind): Promise<Written<Lease[]>>;
+  /**
+   * Releases another holder's live lease when that holder's status allows breaking it (stale or worse, per
+   * core mayBreakLeaseOf), deciding on the holder's status inside the step: a holder that heartbeats first
+   * keeps its lease (LEASE_HELD). Queued waiters are handed the freed lease in the same step.
+   */
+  breakLease(ctx: MutationContext, ref: BreakRef): Promise<Written<Lease>>;
   /** Ends a queued wait; if the lease was handed over meanwhile, returns it. */
   endWait(ctx: MutationContext, wait: WaitRef): Promise<Written<WaitEnd>>;
   /** One live lease by id (see core leaseId), or null. */

@@ -59,6 +59,7 @@ describe('the npm package', () => {
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/store/sqlite/migrations/0001_schema.sql');
     expect(files).toContain('README.md');
+    expect(files).toEqual(expect.arrayContaining(['dist/dashboard/public/index.html', 'dist/dashboard/public/app.js', 'dist/dashboard/public/vendor/preact-htm.js', 'dist/dashboard/public/vendor/uplot.js']));
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
     expect(files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f))).toEqual([]);
     expect(files.filter((f) => !/^(dist|docs)\//.test(f)).sort()).toEqual(['README.md', 'package.json']);

@@ -4,6 +4,7 @@
 import { eventCommands } from './events.js';
 import { fileCommands } from './files.js';
 import { lockCommands } from './locks.js';
+import { operatorCommands } from './operator.js';
 import { presenceCommands } from './presence.js';
 import { serviceCommands } from './services.js';
 import { sessionCommands } from './session.js';
@@ -23,4 +24,5 @@ export const COMMANDS = [
   ...stateCommands,
   ...eventCommands,
   ...serviceCommands,
+  ...operatorCommands,
 ];

@@ -8,8 +8,8 @@ import { CoordinationError, notFound } from '../../core/errors.js';
 import { event } from '../../core/events/event.js';
 import { isLive, leaseId, type Lease, type LeaseKind, type LeaseRequest, type Waiter } from '../../core/leases/lease.js';
 import { decideGrant, planWaiterGrants, queuedGrantTtl } from '../../core/leases/lease-policy.js';
-import { deriveStatus, type Member, type MemberStatus, type StatusThresholds } from '../../core/presence/member.js';
-import type { AcquireInput, AcquireResult, LeaseRef, WaitEnd, WaitRef } from '../store.js';
+import { deriveStatus, mayBreakLeaseOf, type Member, type MemberStatus, type StatusThresholds } from '../../core/presence/member.js';
+import type { AcquireInput, AcquireResult, BreakRef, LeaseRef, WaitEnd, WaitRef } from '../store.js';
 import { read, type StepGen } from '../step/reads.js';
 import type { StepContext } from '../step/runner.js';
 
@@ -165,6 +165,28 @@ export function* release(s: StepContext, ref: LeaseRef): StepGen<Lease> {
   const lease = yield* ownLease(s, ref);
   drop(s, lease, ref.holder);
   // Hand the freed lease to queued waiters; with none queued there is nothing to settle now (the sweep expires the rest).
+  if ((yield* read({ t: 'waiters', kind: lease.kind })).length > 0) yield* settle(s, lease.kind);
+  return lease;
+}
+
+/**
+ * Breaks another holder's lease (an operator's release of a stale holder's lock or reservation). The lease
+ * must still be the one the breaker saw (same token), and its holder's status, read in this step, must allow
+ * breaking: an active or idle holder keeps it whatever the breaker believed.
+ */
+export function* breakLease(s: StepContext, ref: BreakRef): StepGen<Lease> {
+  const lease = yield* read({ t: 'lease', id: leaseId(ref) });
+  if (!lease || !isLive(lease, s.now) || lease.holder !== ref.holder) throw notFound(ref.kind === 'files' ? 'reservation' : 'lease', ref.resource, { holder: ref.holder });
+  if (lease.token !== ref.token) {
+    throw new CoordinationError('LEASE_LOST', `'${ref.resource}' was granted again since (token ${lease.token}, not ${ref.token}); look again before breaking it.`, { resource: ref.resource });
+  }
+  const { statusOf } = yield* holderStatuses(s, [lease], ref.thresholds);
+  const status = statusOf(lease.holder);
+  if (!mayBreakLeaseOf(status)) {
+    throw new CoordinationError('LEASE_HELD', `${lease.holder} is ${status}: only a stale or worse holder's lease can be broken.`, { resource: ref.resource, holder: lease.holder, holder_status: status });
+  }
+  s.remove('lease', lease.id);
+  s.emit(event('lease.broken', ref.by, lease.resource, { ...leaseData(lease), by: ref.by ?? 'operator' }));
   if ((yield* read({ t: 'waiters', kind: lease.kind })).length > 0) yield* settle(s, lease.kind);
   return lease;
 }

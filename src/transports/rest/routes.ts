@@ -38,6 +38,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   list_locks: { method: 'GET', path: '/locks' },
   acquire_lock: { method: 'POST', path: '/locks/{name}/acquire' },
   release_lock: { method: 'POST', path: '/locks/{name}/release' },
+  break_lease: { method: 'POST', path: '/leases/break' },
 
   reserve_files: { method: 'POST', path: '/reservations' },
   list_reservations: { method: 'GET', path: '/reservations' },
