@@ -60,6 +60,37 @@ program
     process.exitCode = result.stopped ? 0 : 1;
   });
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const print = (json: boolean | undefined, result: Record<string, unknown>, human: string): void => {
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${human}\n`);
+};
+const shown = (r: Record<string, unknown>): string => `${String(r['token'])}\n(id ${String(r['id'])}, ${String(r['role'])} for ${(r['projects'] as string[]).join(',')}; shown once: store it now)`;
+
+const token = program.command('token').description('Manage bearer tokens (admin; BATON_TOKEN holds yours, or none to create the first admin on a loopback server).');
+const target = (c: Command): Command => c.option('--url <url>', 'server (default BATON_URL, else the local server)').option('--data-dir <dir>', 'data directory of the local server').option('--json', 'print JSON');
+target(token.command('create').description('Create a token; it is printed once.'))
+  .requiredOption('--name <name>', 'who or what holds it')
+  .requiredOption('--role <role>', 'agent, observer or admin')
+  .option('--project <id>', 'a project it may act in (repeat; default all)', collect)
+  .option('--agent <id>', 'the agent it acts as (agent tokens)')
+  .option('--expires <duration>', 'lifetime, e.g. 12h or 30d (default never)')
+  .action(async (opts: { name: string; role: string; project?: string[]; agent?: string; expires?: string; url?: string; dataDir?: string; json?: boolean }) => {
+    const result = await import('./commands/token.js').then(({ createToken }) => createToken(opts));
+    print(opts.json, result, shown(result));
+  });
+target(token.command('list').description('List tokens (never their secrets).')).action(async (opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/token.js').then(({ listTokens }) => listTokens(opts));
+  print(opts.json, result, await import('./commands/token.js').then(({ tokenTable }) => tokenTable(result)));
+});
+target(token.command('revoke').argument('<id>').description('Revoke a token: refused at once on every coordinator, open streams closed.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/token.js').then(({ revokeToken }) => revokeToken(id, opts));
+  print(opts.json, result, `Revoked ${id} (${String(result['name'])}).`);
+});
+target(token.command('rotate').argument('<id>').description('A new secret for the same grant; the old one is refused at once.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/token.js').then(({ rotateToken }) => rotateToken(id, opts));
+  print(opts.json, result, shown(result));
+});
+
 /** The message of an error and of each error in its cause chain. */
 function explain(error: unknown): string {
   const parts: string[] = [];
@@ -83,6 +114,6 @@ program
 
 program.parseAsync().catch((error: unknown) => {
   // A StartupError already says what is wrong and what to do, in one line.
-  process.stderr.write(`baton: ${error instanceof StartupError ? error.message : explain(error)}\n`);
+  process.stderr.write(`baton: ${error instanceof StartupError || (error instanceof Error && error.name === 'TokenCommandError') ? error.message : explain(error)}\n`);
   process.exit(1);
 });

@@ -53,6 +53,11 @@ function authorize(command: Command, project: string, caller: Caller): void {
   }
 }
 
+const projectNamedBy = (raw: unknown): string | undefined => {
+  const project = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['project'] : undefined;
+  return typeof project === 'string' ? project : undefined;
+};
+
 /** A token bound to an agent acts only as that agent; an admin token may act for others. */
 function authorizeAgent(agentId: string | undefined, caller: Caller): void {
   const bound = caller.access?.agent;
@@ -88,6 +93,8 @@ export function createHub(options: HubOptions): Hub {
     async execute(name, rawInput, caller = {}) {
       const command = byName.get(name);
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
+      // Role and scope first: a caller without them learns nothing from validation of the rest.
+      authorize(command, projectNamedBy(rawInput) ?? caller.project ?? 'default', caller);
       const input = parseInput(command, rawInput);
       const call = resolveCall(command, input, caller);
       authorize(command, call.project, caller);

@@ -3,6 +3,7 @@
  * module that knows the concrete store and every surface.
  */
 import type { Logger } from '../hub/context.js';
+import { createTokenRegistry } from '../hub/auth/token-registry.js';
 import { createHub, type Hub } from '../hub/hub.js';
 import { createHttpApp } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
@@ -30,9 +31,6 @@ const stderrLog: Logger = {
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 
 export async function startServer(config: ServerConfig, log: Logger = stderrLog): Promise<RunningServer> {
-  if (!isLoopback(config.host) && config.tokens.length === 0) {
-    throw new StartupError(`refusing to listen on ${config.host} without authentication: configure tokens (BATON_TOKENS or config.json) or bind to 127.0.0.1`);
-  }
   ensureDataDir(config.dataDir);
   // What start-up has opened, closed in reverse order by close() or by a failed start.
   const opened: (() => unknown)[] = [];
@@ -50,8 +48,13 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     opened.push(() => backend.close());
     const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log });
     opened.push(() => hub.close());
+    const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log });
+    opened.push(() => { tokens.close(); });
+    if (!isLoopback(config.host) && !tokens.required()) {
+      throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
+    }
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const app = createHttpApp({ hub, security: { tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
     opened.push(() => app.close());
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);

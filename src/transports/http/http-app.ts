@@ -15,6 +15,7 @@ import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
+import { registerAdminRoutes } from '../rest/admin-routes.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
@@ -115,6 +116,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
+  registerAdminRoutes(app, security);
   registerSseRoute(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;

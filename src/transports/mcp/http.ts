@@ -94,6 +94,8 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
     transport.onclose = () => sessions.delete(transport.sessionId);
+    // A revoked or expired token ends the sessions it opened, open notification streams included.
+    caller.access?.revoked?.addEventListener('abort', () => void transport.close(), { once: true });
     void server.mcp.connect(transport);
     return transport;
   }
