@@ -75,20 +75,35 @@ target(token.command('create').description('Create a token; it is printed once.'
   .option('--agent <id>', 'the agent it acts as (agent tokens)')
   .option('--expires <duration>', 'lifetime, e.g. 12h or 30d (default never)')
   .action(async (opts: { name: string; role: string; project?: string[]; agent?: string; expires?: string; url?: string; dataDir?: string; json?: boolean }) => {
-    const result = await import('./commands/token.js').then(({ createToken }) => createToken(opts));
+    const result = await import('./commands/admin.js').then(({ createToken }) => createToken(opts));
     print(opts.json, result, shown(result));
   });
 target(token.command('list').description('List tokens (never their secrets).')).action(async (opts: { url?: string; dataDir?: string; json?: boolean }) => {
-  const result = await import('./commands/token.js').then(({ listTokens }) => listTokens(opts));
-  print(opts.json, result, await import('./commands/token.js').then(({ tokenTable }) => tokenTable(result)));
+  const result = await import('./commands/admin.js').then(({ listTokens }) => listTokens(opts));
+  print(opts.json, result, await import('./commands/admin.js').then(({ tokenTable }) => tokenTable(result)));
 });
 target(token.command('revoke').argument('<id>').description('Revoke a token: refused at once on every coordinator, open streams closed.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
-  const result = await import('./commands/token.js').then(({ revokeToken }) => revokeToken(id, opts));
+  const result = await import('./commands/admin.js').then(({ revokeToken }) => revokeToken(id, opts));
   print(opts.json, result, `Revoked ${id} (${String(result['name'])}).`);
 });
 target(token.command('rotate').argument('<id>').description('A new secret for the same grant; the old one is refused at once.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
-  const result = await import('./commands/token.js').then(({ rotateToken }) => rotateToken(id, opts));
+  const result = await import('./commands/admin.js').then(({ rotateToken }) => rotateToken(id, opts));
   print(opts.json, result, shown(result));
+});
+
+const audit = program.command('audit').description('The audit log of a team server (admin): every write and refused authentication, hash-chained.');
+target(audit.command('tail').description('The latest entries.'))
+  .option('-n, --lines <count>', 'how many (1 to 1000)', '20')
+  .action(async (opts: { lines: string; url?: string; dataDir?: string; json?: boolean }) => {
+    const count = Math.max(1, Math.min(1000, Number(opts.lines) || 20));
+    const tail = await import('./commands/admin.js').then(({ tailAudit }) => tailAudit(count, opts));
+    print(opts.json, tail, await import('./commands/admin.js').then(({ auditLines }) => auditLines(tail)));
+  });
+target(audit.command('verify').description('Recompute every hash chain; exit 1 when an entry was changed or removed.')).action(async (opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const verdict = await import('./commands/admin.js').then(({ verifyAudit }) => verifyAudit(opts));
+  const problems = verdict['problems'] as string[];
+  print(opts.json, verdict, problems.length === 0 ? `Intact: ${String(verdict['entries'])} entries in ${String(verdict['chains'])} chains.` : problems.join('\n'));
+  process.exitCode = problems.length === 0 ? 0 : 1;
 });
 
 /** The message of an error and of each error in its cause chain. */

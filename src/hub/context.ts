@@ -29,6 +29,8 @@ export interface Caller {
   access?: Access | undefined;
   project?: string | undefined;
   agentId?: string | undefined;
+  /** Where the call came from (the client's address), for the audit log. */
+  from?: string | undefined;
   /** Aborted when the client cancels or disconnects: waits stop at once. */
   signal?: AbortSignal | undefined;
   /** Called about every config.progressIntervalMs during a blocking wait. */

@@ -96,6 +96,12 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // Every refused authentication, on any route, is an audit entry (team mode).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (reply.statusCode === 401 && security.tokens.required()) security.audit?.record({ action: 'auth.refused', from: request.ip, result: 'UNAUTHORIZED', inputs: { route: `${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200) } });
+    done();
+  });
+
   app.setErrorHandler((error, _request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
     if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);

@@ -4,12 +4,15 @@
  * bearer tokens scoped to projects and roles, and optionally bound to one agent.
  */
 import { CoordinationError, invalidInput } from '../../core/errors.js';
+import type { AuditLog } from '../../hub/auth/audit-log.js';
 import type { TokenRegistry } from '../../hub/auth/token-registry.js';
 import type { Access, Caller } from '../../hub/context.js';
 
 export interface HttpSecurityOptions {
   /** Checks presented bearer tokens; admin routes manage them. */
   tokens: TokenRegistry;
+  /** Where refused authentications and admin actions are recorded (team mode). */
+  audit?: AuditLog | undefined;
   /** Host names (without port) this server answers to. */
   allowedHosts: readonly string[];
 }

@@ -73,7 +73,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   const modern = createModernEndpoint({ hub, version: options.version, offered, feed, streams: (m) => wantsStream(m, blocking), maxListens: maxSessions });
 
   const callerOf = (request: FastifyRequest): Caller => {
-    const caller = callerFromHeaders(request.headers, security);
+    const caller = { ...callerFromHeaders(request.headers, security), from: request.ip };
     return caller.project === undefined ? { ...caller, project: (request.query as Query).project } : caller;
   };
 

@@ -59,6 +59,10 @@ export function registerAdminRoutes(app: FastifyInstance, security: HttpSecurity
   const registry = security.tokens;
   const base = `${API_PREFIX}/admin/tokens`;
 
+  const audited = (request: FastifyRequest, actor: string | null, action: string, inputs: Record<string, unknown>): void => {
+    security.audit?.record({ action, token: actor ?? undefined, from: request.ip, result: 'ok', inputs });
+  };
+
   app.post(base, async (request, reply) => {
     const actor = requireAdmin(request, security);
     const input = parseBody(request.body);
@@ -66,8 +70,28 @@ export function registerAdminRoutes(app: FastifyInstance, security: HttpSecurity
       { name: input.name, role: input.role, projects: input.projects, agent: input.agent, expiresInMs: input.expires_in_seconds === undefined ? undefined : input.expires_in_seconds * 1000 },
       actor,
     );
+    audited(request, actor, 'token.create', { id: view.id, name: view.name, role: view.role, projects: view.projects });
     void reply.status(201);
     return { token, ...wireToken(view), next: 'Store the token now (it is not shown again); clients send it as Authorization: Bearer <token>, e.g. from BATON_TOKEN.' };
+  });
+
+  app.get<{ Querystring: { after?: string; limit?: string } }>(`${API_PREFIX}/admin/audit`, async (request) => {
+    requireAdmin(request, security);
+    const after = Number(request.query.after ?? 0);
+    const limit = Number(request.query.limit ?? 100);
+    if (!Number.isInteger(after) || after < 0) throw invalidInput('after must be an entry id (0 or more).', { field: 'after' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('limit must be 1 to 1000.', { field: 'limit' });
+    const audit = security.audit;
+    if (!audit) return { entries: [], last_id: 0 };
+    await audit.flush();
+    const page = await audit.read(after, limit);
+    return { ...page, next: page.entries.length === limit ? `Continue with after=${String(page.entries.at(-1)?.id)}.` : 'Up to date.' };
+  });
+
+  app.get(`${API_PREFIX}/admin/audit/verify`, async (request) => {
+    requireAdmin(request, security);
+    const verdict = (await security.audit?.verify()) ?? { entries: 0, chains: 0, problems: [] };
+    return { intact: verdict.problems.length === 0, ...verdict };
   });
 
   app.get(base, (request) => {
@@ -77,12 +101,15 @@ export function registerAdminRoutes(app: FastifyInstance, security: HttpSecurity
 
   app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request) => {
     const actor = requireAdmin(request, security);
-    return { ...wireToken(await registry.revoke(request.params.id, actor)), next: 'Requests with this token are refused now, on every coordinator; open streams close.' };
+    const view = await registry.revoke(request.params.id, actor);
+    audited(request, actor, 'token.revoke', { id: view.id, name: view.name });
+    return { ...wireToken(view), next: 'Requests with this token are refused now, on every coordinator; open streams close.' };
   });
 
   app.post<{ Params: { id: string } }>(`${base}/:id/rotate`, async (request) => {
     const actor = requireAdmin(request, security);
     const { token, view } = await registry.rotate(request.params.id, actor);
+    audited(request, actor, 'token.rotate', { id: view.id, name: view.name });
     return { token, ...wireToken(view), next: 'The old secret is refused now; give the holder this one.' };
   });
 }

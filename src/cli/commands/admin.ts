@@ -1,8 +1,8 @@
 /**
- * @module `baton token create|list|revoke|rotate`: the admin token routes of the
- * running server (found through the data directory, or --url / BATON_URL), with
- * an admin token from BATON_TOKEN — or none, to create the first admin on a
- * loopback server that has no token yet.
+ * @module `baton token create|list|revoke|rotate` and `baton audit tail|verify`:
+ * the admin routes of the running server (found through the data directory, or
+ * --url / BATON_URL), with an admin token from BATON_TOKEN — or none, to create
+ * the first admin on a loopback server that has no token yet.
  */
 import { defaultDataDir } from '../../server/config.js';
 import { readServerRecord } from '../../server/server-record.js';
@@ -50,20 +50,20 @@ async function call(target: TokenTarget, method: string, path: string, body?: un
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(new URL(`/api/v1/admin/tokens${path}`, serverUrl(target)), { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    res = await fetch(new URL(`/api/v1/admin${path}`, serverUrl(target)), { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     throw new TokenCommandError(`The server does not answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const error = (json['error'] ?? {}) as { code?: string; message?: string; hint?: string };
-    throw new TokenCommandError(`${error.code ?? res.status}: ${error.message ?? res.statusText}${error.hint ? ` (${error.hint})` : ''}`);
+    throw new TokenCommandError(`${error.code ?? String(res.status)}: ${error.message ?? res.statusText}${error.hint ? ` (${error.hint})` : ''}`);
   }
   return json;
 }
 
 export const createToken = (o: TokenCreateOptions): Promise<Record<string, unknown>> =>
-  call(o, 'POST', '', {
+  call(o, 'POST', '/tokens', {
     name: o.name,
     role: o.role,
     ...(o.project?.length ? { projects: o.project } : {}),
@@ -71,9 +71,32 @@ export const createToken = (o: TokenCreateOptions): Promise<Record<string, unkno
     ...(o.expires ? { expires_in_seconds: parseDuration(o.expires) } : {}),
   });
 
-export const listTokens = (o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'GET', '');
-export const revokeToken = (id: string, o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'DELETE', `/${encodeURIComponent(id)}`);
-export const rotateToken = (id: string, o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'POST', `/${encodeURIComponent(id)}/rotate`);
+export const listTokens = (o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'GET', '/tokens');
+export const revokeToken = (id: string, o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'DELETE', `/tokens/${encodeURIComponent(id)}`);
+export const rotateToken = (id: string, o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'POST', `/tokens/${encodeURIComponent(id)}/rotate`);
+export const verifyAudit = (o: TokenTarget): Promise<Record<string, unknown>> => call(o, 'GET', '/audit/verify');
+
+interface WireAuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  project?: string;
+  token?: string;
+  agent?: string;
+  from?: string;
+  result: string;
+}
+
+/** The last `count` audit entries, oldest first. */
+export async function tailAudit(count: number, o: TokenTarget): Promise<{ entries: WireAuditEntry[] }> {
+  const head = (await call(o, 'GET', '/audit?limit=1')) as { last_id: number };
+  const page = (await call(o, 'GET', `/audit?after=${String(Math.max(0, head.last_id - count))}&limit=${String(Math.min(1000, count))}`)) as { entries: WireAuditEntry[] };
+  return { entries: page.entries.slice(-count) };
+}
+
+/** One line per entry: when, who, what, result. */
+export const auditLines = (tail: { entries: WireAuditEntry[] }): string =>
+  tail.entries.map((e) => [e.at, e.token ?? '-', e.agent ?? '-', e.from ?? '-', e.project ?? '-', e.action, e.result].join('  ')).join('\n') || '(no entries)';
 
 /** A token as the admin routes answer it. */
 interface WireToken {
