@@ -56,11 +56,14 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log });
     teamMode = () => tokens.required();
     opened.push(() => { tokens.close(); });
+    if (!isLoopback(config.host) && tokens.required()) {
+      log.info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Put a TLS proxy in front (README, Team mode) and set allowed_hosts to its name.`);
+    }
     if (!isLoopback(config.host) && !tokens.required()) {
       throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
     }
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit, registration: config.registration }, version: VERSION, log, mcpToolsets: config.toolsets });
     opened.push(() => app.close());
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);

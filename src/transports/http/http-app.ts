@@ -15,7 +15,9 @@ import { registerSseRoute } from '../sse/sse-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
+import { createRateLimiter } from '../../hub/auth/rate-limiter.js';
 import { registerAdminRoutes } from '../rest/admin-routes.js';
+import { registerRegistrationRoute } from '../rest/register-route.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
@@ -34,6 +36,9 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Refused authentications per address and minute before the address is refused for the rest of it. */
+const AUTH_FAILURES = { limit: 30, windowMs: 60_000 };
+const REGISTRATIONS = { limit: 10, windowMs: 60_000 };
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
@@ -96,9 +101,22 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
-  // Every refused authentication, on any route, is an audit entry (team mode).
+  // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute.
+  const authFailures = createRateLimiter(AUTH_FAILURES, { now: Date.now }, 'failed authentications from this address');
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (security.tokens.required()) authFailures.check(request.ip);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  // Every refused authentication, on any route, is counted and is an audit entry (team mode).
   app.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode === 401 && security.tokens.required()) security.audit?.record({ action: 'auth.refused', from: request.ip, result: 'UNAUTHORIZED', inputs: { route: `${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200) } });
+    if (reply.statusCode === 401 && security.tokens.required()) {
+      authFailures.count(request.ip);
+      security.audit?.record({ action: 'auth.refused', from: request.ip, result: 'UNAUTHORIZED', inputs: { route: `${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200) } });
+    }
     done();
   });
 
@@ -123,6 +141,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerAdminRoutes(app, security);
+  registerRegistrationRoute(app, security, security.registration, createRateLimiter(REGISTRATIONS, { now: Date.now }, 'registrations from this address'));
   registerSseRoute(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;

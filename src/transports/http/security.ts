@@ -8,11 +8,19 @@ import type { AuditLog } from '../../hub/auth/audit-log.js';
 import type { TokenRegistry } from '../../hub/auth/token-registry.js';
 import type { Access, Caller } from '../../hub/context.js';
 
+/** Self-registration: the shared secret, and the projects a registered agent's token may act in. */
+export interface Registration {
+  secret: string;
+  projects: string[];
+}
+
 export interface HttpSecurityOptions {
   /** Checks presented bearer tokens; admin routes manage them. */
   tokens: TokenRegistry;
   /** Where refused authentications and admin actions are recorded (team mode). */
   audit?: AuditLog | undefined;
+  /** Self-registration of agents with a shared secret; off when undefined. */
+  registration?: Registration | undefined;
   /** Host names (without port) this server answers to. */
   allowedHosts: readonly string[];
 }
