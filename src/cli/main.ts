@@ -72,6 +72,52 @@ program
     process.stdout.write(`${result.message}\n`);
   });
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const print = (json: boolean | undefined, result: Record<string, unknown>, human: string): void => {
+  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${human}\n`);
+};
+const shown = (r: Record<string, unknown>): string => `${String(r['token'])}\n(id ${String(r['id'])}, ${String(r['role'])} for ${(r['projects'] as string[]).join(',')}; shown once: store it now)`;
+
+const token = program.command('token').description('Manage bearer tokens (admin; BATON_TOKEN holds yours, or none to create the first admin on a loopback server).');
+const target = (c: Command): Command => c.option('--url <url>', 'server (default BATON_URL, else the local server)').option('--data-dir <dir>', 'data directory of the local server').option('--json', 'print JSON');
+target(token.command('create').description('Create a token; it is printed once.'))
+  .requiredOption('--name <name>', 'who or what holds it')
+  .requiredOption('--role <role>', 'agent, observer or admin')
+  .option('--project <id>', 'a project it may act in (repeat; default all)', collect)
+  .option('--agent <id>', 'the agent it acts as (agent tokens)')
+  .option('--expires <duration>', 'lifetime, e.g. 12h or 30d (default never)')
+  .action(async (opts: { name: string; role: string; project?: string[]; agent?: string; expires?: string; url?: string; dataDir?: string; json?: boolean }) => {
+    const result = await import('./commands/admin.js').then(({ createToken }) => createToken(opts));
+    print(opts.json, result, shown(result));
+  });
+target(token.command('list').description('List tokens (never their secrets).')).action(async (opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/admin.js').then(({ listTokens }) => listTokens(opts));
+  print(opts.json, result, await import('./commands/admin.js').then(({ tokenTable }) => tokenTable(result)));
+});
+target(token.command('revoke').argument('<id>').description('Revoke a token: refused at once on every coordinator, open streams closed.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/admin.js').then(({ revokeToken }) => revokeToken(id, opts));
+  print(opts.json, result, `Revoked ${id} (${String(result['name'])}).`);
+});
+target(token.command('rotate').argument('<id>').description('A new secret for the same grant; the old one is refused at once.')).action(async (id: string, opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const result = await import('./commands/admin.js').then(({ rotateToken }) => rotateToken(id, opts));
+  print(opts.json, result, shown(result));
+});
+
+const audit = program.command('audit').description('The audit log of a team server (admin): every write and refused authentication, hash-chained.');
+target(audit.command('tail').description('The latest entries.'))
+  .option('-n, --lines <count>', 'how many (1 to 1000)', '20')
+  .action(async (opts: { lines: string; url?: string; dataDir?: string; json?: boolean }) => {
+    const count = Math.max(1, Math.min(1000, Number(opts.lines) || 20));
+    const tail = await import('./commands/admin.js').then(({ tailAudit }) => tailAudit(count, opts));
+    print(opts.json, tail, await import('./commands/admin.js').then(({ auditLines }) => auditLines(tail)));
+  });
+target(audit.command('verify').description('Recompute every hash chain; exit 1 when an entry was changed or removed.')).action(async (opts: { url?: string; dataDir?: string; json?: boolean }) => {
+  const verdict = await import('./commands/admin.js').then(({ verifyAudit }) => verifyAudit(opts));
+  const problems = verdict['problems'] as string[];
+  print(opts.json, verdict, problems.length === 0 ? `Intact: ${String(verdict['entries'])} entries in ${String(verdict['chains'])} chains.` : problems.join('\n'));
+  process.exitCode = problems.length === 0 ? 0 : 1;
+});
+
 /** The message of an error and of each error in its cause chain. */
 function explain(error: unknown): string {
   const parts: string[] = [];
@@ -95,6 +141,6 @@ program
 
 program.parseAsync().catch((error: unknown) => {
   // A StartupError already says what is wrong and what to do, in one line.
-  process.stderr.write(`baton: ${error instanceof StartupError ? error.message : explain(error)}\n`);
+  process.stderr.write(`baton: ${error instanceof StartupError || (error instanceof Error && error.name === 'TokenCommandError') ? error.message : explain(error)}\n`);
   process.exit(1);
 });

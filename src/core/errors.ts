@@ -38,6 +38,8 @@ export const ERROR_CATALOG = {
   REQUEST_TIMEOUT: 'Send the headers and body without pausing; retry the call.',
   /** A request_id was sent again by the same caller for another command or with other input. */
   REQUEST_ID_REUSED: 'Use a fresh request_id for a new call; repeat an id only to retry the very same call.',
+  /** Too many requests (or failed authentications) from this caller in a short time. */
+  RATE_LIMITED: 'Wait details.retry_after seconds, then retry.',
   /** The storage engine cannot be reached. */
   STORE_UNAVAILABLE: 'The coordinator cannot reach its store; retry shortly and check `baton status`.',
   /** An unexpected failure inside the coordinator; the cause is logged. */

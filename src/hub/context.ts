@@ -17,6 +17,11 @@ export interface Access {
   projects: readonly string[];
   /** The agent the token is bound to: it acts only as this agent, unless its role is admin. */
   agent?: string | undefined;
+  /** Which token granted it (a stored token's id, or `config-N` for the N-th configured one). */
+  tokenId?: string | undefined;
+  tokenName?: string | undefined;
+  /** Aborts when the token is revoked, rotated or expires: streams opened with it close. */
+  revoked?: AbortSignal | undefined;
 }
 
 /** Who calls, as the transport knows it. Command input may override project and agent. */
@@ -24,6 +29,8 @@ export interface Caller {
   access?: Access | undefined;
   project?: string | undefined;
   agentId?: string | undefined;
+  /** Where the call came from (the client's address), for the audit log. */
+  from?: string | undefined;
   /** Aborted when the client cancels or disconnects: waits stop at once. */
   signal?: AbortSignal | undefined;
   /** Called about every config.progressIntervalMs during a blocking wait. */

@@ -15,6 +15,7 @@ import { DEFAULT_HUB_CONFIG, type HubConfig } from './config.js';
 import { createHubContext, type Call, type Caller, type HubContext, type Logger } from './context.js';
 import { createMemoryEventBus, type EventBus } from '../bus/event-bus.js';
 import { createSweeper } from './sweeper.js';
+import { keyInputs, type AuditFacts } from './auth/audit-log.js';
 
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
@@ -37,6 +38,14 @@ export interface HubOptions {
   bus?: EventBus;
   ids?: IdSource;
   log?: Logger;
+  /** Where mutating calls are recorded (team mode); none by default. */
+  audit?: AuditSink;
+}
+
+/** Receives one record per mutating call, refused ones included. */
+export interface AuditSink {
+  enabled(): boolean;
+  record(facts: AuditFacts): void;
 }
 
 const randomIds: IdSource = { next: (prefix) => `${prefix}-${randomBytes(6).toString('base64url')}` };
@@ -52,6 +61,11 @@ function authorize(command: Command, project: string, caller: Caller): void {
     throw new CoordinationError('FORBIDDEN', `An observer token cannot call '${command.name}'.`, { command: command.name });
   }
 }
+
+const projectNamedBy = (raw: unknown): string | undefined => {
+  const project = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['project'] : undefined;
+  return typeof project === 'string' ? project : undefined;
+};
 
 /** A token bound to an agent acts only as that agent; an admin token may act for others. */
 function authorizeAgent(agentId: string | undefined, caller: Caller): void {
@@ -82,22 +96,45 @@ export function createHub(options: HubOptions): Hub {
     return { project, agentId, requestId, digest, projectNamed: typeof input['project'] === 'string', signal: caller.signal, onProgress: caller.onProgress };
   }
 
+  async function run(command: Command, rawInput: unknown, caller: Caller): Promise<CommandOutput> {
+    // Role and scope first: a caller without them learns nothing from validation of the rest.
+    authorize(command, projectNamedBy(rawInput) ?? caller.project ?? 'default', caller);
+    const input = parseInput(command, rawInput);
+    const call = resolveCall(command, input, caller);
+    authorize(command, call.project, caller);
+    authorizeAgent(call.agentId, caller);
+    try {
+      return await command.run(ctx, input, call);
+    } catch (error) {
+      if (isCoordinationError(error)) throw error;
+      log.error(`command ${command.name} failed`, error);
+      throw new CoordinationError('INTERNAL', `'${command.name}' failed unexpectedly.`, undefined, { cause: error });
+    }
+  }
+
   const hub: Hub = {
     commands: COMMANDS,
     context: ctx,
     async execute(name, rawInput, caller = {}) {
       const command = byName.get(name);
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
-      const input = parseInput(command, rawInput);
-      const call = resolveCall(command, input, caller);
-      authorize(command, call.project, caller);
-      authorizeAgent(call.agentId, caller);
+      const audit = options.audit;
+      if (!command.mutating || !audit?.enabled()) return run(command, rawInput, caller);
+      const facts = {
+        action: name,
+        project: projectNamedBy(rawInput) ?? caller.project ?? 'default',
+        token: caller.access?.tokenName,
+        agent: caller.agentId,
+        from: caller.from,
+        inputs: typeof rawInput === 'object' && rawInput !== null ? keyInputs(rawInput as Record<string, unknown>) : undefined,
+      };
       try {
-        return await command.run(ctx, input, call);
+        const output = await run(command, rawInput, caller);
+        audit.record({ ...facts, result: 'ok' });
+        return output;
       } catch (error) {
-        if (isCoordinationError(error)) throw error;
-        log.error(`command ${name} failed`, error);
-        throw new CoordinationError('INTERNAL', `'${name}' failed unexpectedly.`, undefined, { cause: error });
+        audit.record({ ...facts, result: isCoordinationError(error) ? error.code : 'INTERNAL' });
+        throw error;
       }
     },
     startSweeper: () => {

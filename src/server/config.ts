@@ -27,6 +27,8 @@ const fileSchema = z
     port: z.number().int().min(0).max(65_535).optional(),
     allowed_hosts: z.array(z.string()).optional(),
     tokens: z.array(tokenSchema).optional(),
+    registration_secret: z.string().min(16, 'must be at least 16 characters').optional(),
+    registration_projects: z.array(z.string()).min(1).optional(),
     toolsets: z.array(z.enum(TOOLSETS)).optional(),
     worker_slots: z.number().int().min(1).max(10_000).optional(),
     max_wait_seconds: z.number().min(1).max(3600).optional(),
@@ -48,6 +50,8 @@ export interface ServerConfig {
   dataDir: string;
   allowedHosts: string[];
   tokens: z.output<typeof tokenSchema>[];
+  /** Self-registration of agents (seed 004's flow): the shared secret and the projects their tokens get. */
+  registration: { secret: string; projects: string[] } | undefined;
   toolsets: string[] | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   hub: Partial<HubConfig>;
@@ -74,6 +78,12 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       return path === '' ? issue.message : `${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+function registrationOf(secret: string | undefined, projects: string[] | undefined): ServerConfig['registration'] {
+  if (secret === undefined) return undefined;
+  if (secret.length < 16) throw new StartupError('BATON_REGISTRATION_SECRET must be at least 16 characters; pick a long random one');
+  return { secret, projects: projects ?? ['*'] };
 }
 
 function readConfigFile(dataDir: string): z.output<typeof fileSchema> {
@@ -160,6 +170,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
     dataDir,
     allowedHosts: file.allowed_hosts ?? [],
     tokens: envTokens(env['BATON_TOKENS']) ?? file.tokens ?? [],
+    registration: registrationOf(env['BATON_REGISTRATION_SECRET'] ?? file.registration_secret, file.registration_projects),
     toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,

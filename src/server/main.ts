@@ -3,6 +3,8 @@
  * module that knows the concrete store and every surface.
  */
 import type { Logger } from '../hub/context.js';
+import { createAuditLog } from '../hub/auth/audit-log.js';
+import { createTokenRegistry } from '../hub/auth/token-registry.js';
 import { createHub, type Hub } from '../hub/hub.js';
 import { createHttpApp } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
@@ -30,9 +32,6 @@ const stderrLog: Logger = {
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 
 export async function startServer(config: ServerConfig, log: Logger = stderrLog): Promise<RunningServer> {
-  if (!isLoopback(config.host) && config.tokens.length === 0) {
-    throw new StartupError(`refusing to listen on ${config.host} without authentication: configure tokens (BATON_TOKENS or config.json) or bind to 127.0.0.1`);
-  }
   ensureDataDir(config.dataDir);
   // What start-up has opened, closed in reverse order by close() or by a failed start.
   const opened: (() => unknown)[] = [];
@@ -48,10 +47,23 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     opened.push(() => { removeOwnServerRecord(config.dataDir); });
     const backend = await openBackend(config, log);
     opened.push(() => backend.close());
-    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log });
+    // Audited once any token exists (team mode); the registry, built on the hub's bus, says when.
+    const audit = createAuditLog({ store: backend.store, log });
+    let teamMode = (): boolean => false;
+    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log, audit: { enabled: () => teamMode(), record: (facts) => { audit.record(facts); } } });
     opened.push(() => hub.close());
+    opened.push(() => audit.close());
+    const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log });
+    teamMode = () => tokens.required();
+    opened.push(() => { tokens.close(); });
+    if (!isLoopback(config.host) && tokens.required()) {
+      log.info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Put a TLS proxy in front (README, Team mode) and set allowed_hosts to its name.`);
+    }
+    if (!isLoopback(config.host) && !tokens.required()) {
+      throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
+    }
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit, registration: config.registration }, version: VERSION, log, mcpToolsets: config.toolsets });
     opened.push(() => app.close());
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);

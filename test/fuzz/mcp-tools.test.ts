@@ -82,7 +82,8 @@ async function expectNoFault(c: ToolCase): Promise<void> {
     return;
   }
   if (!result.isError) return;
-  const code = (result.structuredContent as { error?: { code?: string } } | undefined)?.error?.code;
+  const first = result.content[0];
+  const code = first?.type === 'text' ? (JSON.parse(first.text) as { error?: { code?: string } }).error?.code : undefined;
   if (code === undefined || code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') throw new Error(`${describeCase(c)}: tool error ${code ?? 'without a code'}: ${JSON.stringify(result.content).slice(0, 300)}`);
 }
 

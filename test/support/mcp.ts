@@ -114,9 +114,10 @@ export interface ToolErrorBody {
 export async function callError(client: ToolCaller, name: string, args: Record<string, unknown> = {}): Promise<ToolErrorBody> {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
   if (!result.isError) throw new Error(`${name} succeeded: ${JSON.stringify(result.structuredContent)}`);
-  const body = (result.structuredContent as { error: Omit<ToolErrorBody, 'text'> }).error;
   const first = result.content[0];
-  return { ...body, text: first?.type === 'text' ? first.text : '' };
+  const text = first?.type === 'text' ? first.text : '';
+  const body = (JSON.parse(text) as { error: Omit<ToolErrorBody, 'text'> }).error;
+  return { ...body, text };
 }
 
 /** Polls `check` until it holds (for effects another client causes). */

@@ -16,6 +16,9 @@ import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
+import { createRateLimiter } from '../../hub/auth/rate-limiter.js';
+import { registerAdminRoutes } from '../rest/admin-routes.js';
+import { registerRegistrationRoute } from '../rest/register-route.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
 
 export interface HttpAppOptions {
@@ -34,6 +37,9 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Refused authentications per address and minute before the address is refused for the rest of it. */
+const AUTH_FAILURES = { limit: 30, windowMs: 60_000 };
+const REGISTRATIONS = { limit: 10, windowMs: 60_000 };
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
@@ -96,6 +102,25 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute.
+  const authFailures = createRateLimiter(AUTH_FAILURES, { now: Date.now }, 'failed authentications from this address');
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (security.tokens.required()) authFailures.check(request.ip);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  // Every refused authentication, on any route, is counted and is an audit entry (team mode).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (reply.statusCode === 401 && security.tokens.required()) {
+      authFailures.count(request.ip);
+      security.audit?.record({ action: 'auth.refused', from: request.ip, result: 'UNAUTHORIZED', inputs: { route: `${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200) } });
+    }
+    done();
+  });
+
   app.setErrorHandler((error, _request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
     if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
@@ -116,6 +141,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
+  registerAdminRoutes(app, security);
+  registerRegistrationRoute(app, security, security.registration, createRateLimiter(REGISTRATIONS, { now: Date.now }, 'registrations from this address'));
   registerSseRoute(app, hub, security);
   registerDashboardRoute(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });

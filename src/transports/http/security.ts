@@ -4,14 +4,23 @@
  * bearer tokens scoped to projects and roles, and optionally bound to one agent.
  */
 import { CoordinationError, invalidInput } from '../../core/errors.js';
+import type { AuditLog } from '../../hub/auth/audit-log.js';
+import type { TokenRegistry } from '../../hub/auth/token-registry.js';
 import type { Access, Caller } from '../../hub/context.js';
 
-export interface AccessToken extends Access {
-  token: string;
+/** Self-registration: the shared secret, and the projects a registered agent's token may act in. */
+export interface Registration {
+  secret: string;
+  projects: string[];
 }
 
 export interface HttpSecurityOptions {
-  tokens: readonly AccessToken[];
+  /** Checks presented bearer tokens; admin routes manage them. */
+  tokens: TokenRegistry;
+  /** Where refused authentications and admin actions are recorded (team mode). */
+  audit?: AuditLog | undefined;
+  /** Self-registration of agents with a shared secret; off when undefined. */
+  registration?: Registration | undefined;
   /** Host names (without port) this server answers to. */
   allowedHosts: readonly string[];
 }
@@ -70,20 +79,20 @@ function bearerOf(headers: Headers): string | undefined {
 }
 
 /** The token a request presents; undefined when the server has none configured, else UNAUTHORIZED when missing or unknown. */
-function tokenOf(headers: Headers, security: HttpSecurityOptions): AccessToken | undefined {
-  if (security.tokens.length === 0) return undefined;
+export function tokenOf(headers: Headers, security: HttpSecurityOptions): Access | undefined {
+  if (!security.tokens.required()) return undefined;
   const presented = bearerOf(headers);
-  const token = presented ? security.tokens.find((t) => t.token === presented) : undefined;
-  if (!token) throw new CoordinationError('UNAUTHORIZED', presented ? 'The bearer token is not known.' : 'This server requires a bearer token.');
-  return token;
+  const access = presented ? security.tokens.verify(presented) : undefined;
+  if (!access) throw new CoordinationError('UNAUTHORIZED', presented ? 'The bearer token is not known, revoked or expired.' : 'This server requires a bearer token.');
+  return access;
 }
 
 /** Resolves who is calling from the request headers, or throws UNAUTHORIZED. */
 export function callerFromHeaders(headers: Headers, security: HttpSecurityOptions): Caller {
   const caller: Caller = { project: header(headers, 'x-baton-project'), agentId: header(headers, 'x-baton-agent') };
-  const token = tokenOf(headers, security);
-  if (!token) return caller;
-  return { ...caller, agentId: token.agent ?? caller.agentId, access: { role: token.role, projects: token.projects, agent: token.agent } };
+  const access = tokenOf(headers, security);
+  if (!access) return caller;
+  return { ...caller, agentId: access.agent ?? caller.agentId, access };
 }
 
 /** Operational reads (/metrics) span every project: with tokens configured, only an observer or admin token may make them. */

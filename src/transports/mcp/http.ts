@@ -73,7 +73,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   const modern = createModernEndpoint({ hub, version: options.version, offered, feed, streams: (m) => wantsStream(m, blocking), maxListens: maxSessions });
 
   const callerOf = (request: FastifyRequest): Caller => {
-    const caller = callerFromHeaders(request.headers, security);
+    const caller = { ...callerFromHeaders(request.headers, security), from: request.ip };
     return caller.project === undefined ? { ...caller, project: (request.query as Query).project } : caller;
   };
 
@@ -94,6 +94,8 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
     transport.onclose = () => sessions.delete(transport.sessionId);
+    // A revoked or expired token ends the sessions it opened, open notification streams included.
+    caller.access?.revoked?.addEventListener('abort', () => void transport.close(), { once: true });
     void server.mcp.connect(transport);
     return transport;
   }

@@ -113,11 +113,12 @@ export function toolResult(output: CommandOutput): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output };
 }
 
+/**
+ * A tool error: the typed body (code, message, hint, details) as the one text
+ * block. No structuredContent: SDK clients check any structured content against
+ * the tool's output schema, errors included, and would answer a protocol error
+ * (-32602) in place of ours.
+ */
 export function toolError(error: CoordinationError): CallToolResult {
-  const body = wireError(error);
-  return {
-    isError: true,
-    content: [{ type: 'text', text: `${error.code}: ${error.message} ${body.error.hint}${error.details ? `\n${JSON.stringify(error.details)}` : ''}` }],
-    structuredContent: body as unknown as Record<string, unknown>,
-  };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(wireError(error)) }] };
 }

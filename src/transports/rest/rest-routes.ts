@@ -32,7 +32,7 @@ function register(app: FastifyInstance, hub: Hub, security: HttpSecurityOptions,
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      const caller = { ...callerFromHeaders(request.headers, security), signal: abort.signal };
+      const caller = { ...callerFromHeaders(request.headers, security), signal: abort.signal, from: request.ip };
       return hub.execute(command.name, input, caller);
     },
   });

@@ -44,9 +44,16 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
       else pending.push(e);
     });
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    // A revoked or expired token closes the streams it opened, with the reason as the last event.
+    const revoked = caller.access?.revoked;
+    const endRevoked = (): void => {
+      res.end(`event: error\ndata: ${JSON.stringify(wireError(toCoordinationError(revoked?.reason)))}\n\n`);
+    };
+    revoked?.addEventListener('abort', endRevoked, { once: true });
     res.on('close', () => {
       clearInterval(keepalive);
       unsubscribe();
+      revoked?.removeEventListener('abort', endRevoked);
     });
     try {
       for (;;) {

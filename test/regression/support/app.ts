@@ -8,7 +8,8 @@ import { createMemoryEventBus, type EventBus } from '../../../src/bus/event-bus.
 import { createHub, type Hub } from '../../../src/hub/hub.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createHttpApp, type HttpAppOptions } from '../../../src/transports/http/http-app.js';
-import { LOOPBACK_HOSTS, type AccessToken } from '../../../src/transports/http/security.js';
+import { createTokenRegistry, type StaticToken } from '../../../src/hub/auth/token-registry.js';
+import { LOOPBACK_HOSTS } from '../../../src/transports/http/security.js';
 
 /** The in-process bus, counting the listeners subscribed to it right now. */
 export interface CountingBus extends EventBus {
@@ -46,7 +47,7 @@ export interface TestApp {
 }
 
 export interface TestAppOptions extends Partial<Omit<HttpAppOptions, 'hub' | 'security' | 'version' | 'log'>> {
-  tokens?: AccessToken[];
+  tokens?: StaticToken[];
 }
 
 const silent = { info: () => undefined, error: () => undefined };
@@ -56,7 +57,9 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
   const store = createSqliteStore({ path: ':memory:' });
   const bus = createCountingBus();
   const hub = createHub({ store, bus, log: silent });
-  const app = createHttpApp({ ...http, hub, security: { tokens, allowedHosts: LOOPBACK_HOSTS }, version: 'test', log: silent });
+  // Its own bus, so the listener counts the regressions read are the transports' alone.
+  const registry = await createTokenRegistry({ store, bus: createMemoryEventBus(), staticTokens: tokens });
+  const app = createHttpApp({ ...http, hub, security: { tokens: registry, allowedHosts: LOOPBACK_HOSTS }, version: 'test', log: silent });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -67,6 +70,7 @@ export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
     bus,
     app,
     async close() {
+      registry.close();
       await app.close();
       await hub.close();
       await store.close();
