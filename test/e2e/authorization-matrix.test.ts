@@ -21,7 +21,8 @@ const TOKENS = {
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startApp({ tokens: Object.values(TOKENS) });
+  // Hundreds of refusals from one address here on purpose: no lockout.
+  app = await startApp({ tokens: Object.values(TOKENS), authFailuresPerMinute: 1_000_000 });
 });
 afterAll(() => app.close());
 
@@ -51,7 +52,7 @@ function registeredRoutes(): string[] {
   const out: string[] = [];
   const stack: string[] = [];
   for (const line of app.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ├└─]*)(\/\S*) \(([A-Z, ]+)\)/.exec(line);
+    const match = /^([│ ├└─]*)(\S+) \(([A-Z, ]+)\)/.exec(line);
     if (!match?.[2] || !match[3]) continue;
     const depth = Math.floor((match[1]?.length ?? 0) / 4) - 1;
     stack.length = depth;
@@ -75,6 +76,13 @@ const OTHER_ROUTES: Record<string, 'public' | 'observer' | 'admin' | 'token'> = 
   'POST /mcp': 'token',
   'GET /mcp': 'token',
   'DELETE /mcp': 'token',
+  'GET /dashboard': 'public',
+  'GET /dashboard/': 'public',
+  'GET /dashboard/*': 'public',
+  'GET /dashboard/api/session': 'token',
+  'POST /api/v1/auth/register': 'public',
+  'GET /api/v1/admin/audit': 'admin',
+  'GET /api/v1/admin/audit/verify': 'admin',
   'POST /api/v1/admin/tokens': 'admin',
   'GET /api/v1/admin/tokens': 'admin',
   'DELETE /api/v1/admin/tokens/:id': 'admin',

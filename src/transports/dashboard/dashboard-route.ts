@@ -101,7 +101,8 @@ export function registerDashboardRoute(app: FastifyInstance, hub: Hub, security:
     try {
       const caller = callerFromHeaders(request.headers, security);
       const access = caller.access;
-      const all = await hub.context.store.listProjects();
+      // Projects no call can name (server records: tokens, audit) start with '_'; they are not the team's.
+      const all = (await hub.context.store.listProjects()).filter((p) => !p.startsWith('_'));
       const visible = !access || access.projects.includes('*') ? all : all.filter((p) => access.projects.includes(p));
       const scoped = access && !access.projects.includes('*') ? access.projects.filter((p) => !visible.includes(p)) : [];
       return {

@@ -34,11 +34,13 @@ export interface HttpAppOptions {
   mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
+  /** Refused authentications per address and minute before it is refused for the rest of the minute (default 30). */
+  authFailuresPerMinute?: number | undefined;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Refused authentications per address and minute before the address is refused for the rest of it. */
-const AUTH_FAILURES = { limit: 30, windowMs: 60_000 };
+const AUTH_FAILURES_PER_MINUTE = 30;
 const REGISTRATIONS = { limit: 10, windowMs: 60_000 };
 const HEADERS_TIMEOUT_MS = 10_000;
 
@@ -103,7 +105,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   });
 
   // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute.
-  const authFailures = createRateLimiter(AUTH_FAILURES, { now: Date.now }, 'failed authentications from this address');
+  const authFailures = createRateLimiter({ limit: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE, windowMs: 60_000 }, { now: Date.now }, 'failed authentications from this address');
   app.addHook('onRequest', (request, _reply, done) => {
     try {
       if (security.tokens.required()) authFailures.check(request.ip);
