@@ -35,6 +35,8 @@ const NOTICE_TTL_S = 7 * 24 * 3600;
 const NOTICE_PAGE = 200;
 const MAX_PATHS = 100;
 const IDENTITY_CACHE_MS = 2_000;
+/** A pre-tool hook heartbeats when the file changes, else at most this often: the allow path stays one read. */
+const HEARTBEAT_EVERY_MS = 20_000;
 const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
 
 interface Reservation {
@@ -114,6 +116,7 @@ function realish(path: string): string {
 
 export function createHookDecisions(hub: Hub): HookDecisions {
   const identities = new Map<string, { at: number; identity: ProjectIdentity }>();
+  const beats = new Map<string, { at: number; file: string }>();
 
   /** The project of a directory, cached briefly: hooks arrive in bursts from one directory. */
   function identityOf(cwd: string | undefined): ProjectIdentity | undefined {
@@ -187,7 +190,13 @@ export function createHookDecisions(hub: Hub): HookDecisions {
   }
 
   async function preTool(paths: string[], me: string, caller: Caller, client: string, register: () => Promise<unknown>): Promise<HookOutcome> {
-    await asAgent('heartbeat', { activity: 'working', current_file: paths[0] }, caller, register);
+    const beatKey = `${caller.project ?? ''}/${me}`;
+    const last = beats.get(beatKey);
+    if (!last || last.file !== paths[0] || Date.now() - last.at > HEARTBEAT_EVERY_MS) {
+      await asAgent('heartbeat', { activity: 'working', current_file: paths[0] }, caller, register);
+      if (beats.size > 10_000) beats.clear();
+      beats.set(beatKey, { at: Date.now(), file: paths[0] ?? '' });
+    }
     const { reservations } = (await run('list_reservations', { paths, detail: true, limit: 200 }, caller)) as { reservations: Reservation[] };
     const others = reservations.filter((r) => r.holder !== me);
     const blocking = others.filter((r) => r.mode !== 'shared');
@@ -305,6 +314,7 @@ export function createHookDecisions(hub: Hub): HookDecisions {
           return text === undefined ? {} : { context: text };
         }
         case 'stop': {
+          beats.delete(`${project}/${me}`);
           await releaseAuto(me, caller);
           await asAgent('heartbeat', { activity: 'idle', current_file: null }, caller, register).catch(() => undefined);
           return {};
