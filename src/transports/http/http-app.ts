@@ -1,6 +1,7 @@
 /**
  * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
- * (/api/events), MCP (/mcp), the dashboard (/dashboard), /health and the OpenAPI document. Every error leaves as the typed JSON body.
+ * (/api/events), MCP (/mcp), the dashboard (/dashboard), the editor hooks (/hooks), /health and the OpenAPI
+ * document. Every error leaves as the typed JSON body.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
@@ -13,6 +14,7 @@ import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
+import { registerHookRoutes } from '../hooks/hook-routes.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
@@ -147,6 +149,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerRegistrationRoute(app, security, security.registration, createRateLimiter(REGISTRATIONS, { now: Date.now }, 'registrations from this address'));
   registerSseRoute(app, hub, security);
   registerDashboardRoute(app, hub, security);
+  registerHookRoutes(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }
