@@ -1,0 +1,139 @@
+/**
+ * @module What `baton init` wants in place for a set of clients: one Target per
+ * (file, kind), each either JSON writes (json-merge.ts) or a marked block of
+ * lines (marked-block.ts). Hook configurations come from the hooks module
+ * (src/hooks/hook-entries.ts) through a HookSource, so this file knows where
+ * hooks go and how they merge, not what they say.
+ */
+import { stringify } from 'smol-toml';
+import { clientFiles, jsonMcpEntry, tomlMcpEntry, type ClientName, type Connection, type Scope } from './clients.js';
+import { IMPORT_AGENTS, INSTRUCTIONS, INSTRUCTIONS_VERSION } from './instructions.js';
+import { writesOf, type JsonValue, type JsonWrite } from './json-merge.js';
+import type { FileKind } from './manifest.js';
+import { blockSyntax, type BlockSyntax } from './marked-block.js';
+
+/** One client's hook configuration: the file (relative to the repository, or the home directory for --user) and what to merge into it. */
+export interface HookConfig {
+  readonly path: string;
+  readonly format: 'json' | 'toml';
+  readonly merge: Record<string, JsonValue>;
+}
+
+/** The hooks of a client in a scope; none when the client has no hooks Baton can use. */
+export type HookSource = (client: ClientName, scope: Scope, options: { strict: boolean }) => readonly HookConfig[];
+
+interface TargetBase {
+  readonly kind: FileKind;
+  readonly client?: ClientName;
+  /** Relative to the root (repository or home), or absolute. */
+  readonly path: string;
+  /** A few words for the report: what is in the file for Baton. */
+  readonly summary: string;
+}
+
+export type Target =
+  | (TargetBase & { readonly format: 'json'; readonly writes: readonly JsonWrite[] })
+  | (TargetBase & {
+      readonly format: 'block';
+      readonly block: string;
+      readonly syntax: BlockSyntax;
+      readonly body: string;
+      /** Check the whole file parses after the edit. */
+      readonly validate?: 'toml';
+      /** Put the block after a `#!` line; a new file starts with this line. */
+      readonly shebang?: string;
+      /** File mode for a file init creates. */
+      readonly mode?: number;
+    });
+
+const md = (name: string): BlockSyntax => blockSyntax(name, INSTRUCTIONS_VERSION, '<!--', '-->');
+const hash = (name: string): BlockSyntax => blockSyntax(name, 1, '#');
+
+/** The syntax of a block name, for a manifest row read back. */
+export function syntaxOfBlock(block: string): BlockSyntax {
+  return block === 'instructions' || block === 'import' ? md(block) : hash(block);
+}
+
+export interface DesiredInstall {
+  readonly clients: readonly ClientName[];
+  readonly scope: Scope;
+  readonly connection: Connection;
+  readonly strict: boolean;
+  /** The git pre-commit guard: the hooks directory (relative to the root, or absolute) and the guard script (absent: no guard). */
+  readonly gitGuard?: { readonly hooksDir: string; readonly script: string };
+  readonly hooks: HookSource;
+  /** CODEX_HOME relative to the home directory (--user). */
+  readonly codexHome?: string;
+}
+
+function mcpTarget(client: ClientName, desired: DesiredInstall): Target {
+  const files = clientFiles(client, desired.scope, desired.codexHome);
+  const where = desired.connection.kind === 'stdio' ? 'npx -y baton-mcp mcp' : desired.connection.url;
+  const summary = `MCP server "baton" (${where})`;
+  if (client === 'codex') {
+    const body = stringify({ mcp_servers: { baton: tomlMcpEntry(desired.connection) } }).trimEnd();
+    return { kind: 'mcp-entry', client, path: files.mcp.path, summary, format: 'block', block: 'mcp', syntax: hash('mcp'), body, validate: 'toml' };
+  }
+  return { kind: 'mcp-entry', client, path: files.mcp.path, summary, format: 'json', writes: [{ op: 'set', path: files.mcp.jsonPath, value: jsonMcpEntry(client, desired.connection) }] };
+}
+
+function hookTargets(client: ClientName, desired: DesiredInstall): Target[] {
+  return desired.hooks(client, desired.scope, { strict: desired.strict }).map((hook): Target => {
+    const events = Object.keys((hook.merge['hooks'] as Record<string, unknown> | undefined) ?? hook.merge).join(', ');
+    const summary = `hooks (${events})${desired.strict ? ', strict' : ''}`;
+    if (hook.format === 'toml') {
+      return { kind: 'hooks', client, path: hook.path, summary, format: 'block', block: 'hooks', syntax: hash('hooks'), body: stringify(hook.merge).trimEnd(), validate: 'toml' };
+    }
+    return { kind: 'hooks', client, path: hook.path, summary, format: 'json', writes: writesOf(hook.merge) };
+  });
+}
+
+function instructionTargets(client: ClientName, desired: DesiredInstall): Target[] {
+  return clientFiles(client, desired.scope, desired.codexHome).instructions.map((file): Target => {
+    if (file.content === 'import') {
+      const line = client === 'gemini' ? IMPORT_AGENTS.gemini : IMPORT_AGENTS.claude;
+      return { kind: 'instructions', client, path: file.path, summary: `${line} (includes the Baton section)`, format: 'block', block: 'import', syntax: md('import'), body: line };
+    }
+    // AGENTS.md is shared by the clients that read it: no client of its own in the project.
+    const shared = desired.scope === 'project' && file.path === 'AGENTS.md';
+    return { kind: 'instructions', ...(shared ? {} : { client }), path: file.path, summary: 'Baton section (the tools to use)', format: 'block', block: 'instructions', syntax: md('instructions'), body: INSTRUCTIONS };
+  });
+}
+
+/** Every target, in a stable order: per client its MCP entry, hooks and instructions, then the git guard; a (path, block or kind) pair once. */
+export function desiredTargets(desired: DesiredInstall): Target[] {
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  const add = (target: Target): void => {
+    const key = `${target.path}\0${target.format === 'block' ? target.block : target.kind}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    targets.push(target);
+  };
+  for (const client of desired.clients) {
+    add(mcpTarget(client, desired));
+    for (const target of hookTargets(client, desired)) add(target);
+    for (const target of instructionTargets(client, desired)) add(target);
+  }
+  if (desired.gitGuard) for (const target of gitGuardTargets(desired.gitGuard.hooksDir, desired.gitGuard.script)) add(target);
+  return targets;
+}
+
+/** The file name of the guard script beside the pre-commit hook. */
+export const GUARD_FILE = 'baton-pre-commit';
+
+/**
+ * The guard as its own script in the hooks directory, and one line at the top of
+ * `pre-commit` (created when missing) that runs it and stops the commit when it
+ * refuses; whatever the pre-commit hook did before still runs after that line.
+ */
+function gitGuardTargets(hooksDir: string, script: string): Target[] {
+  const lines = script.replace(/\r\n/g, '\n').trimEnd().split('\n');
+  const shebang = lines[0]?.startsWith('#!') ? lines.shift()! : '#!/bin/sh';
+  const guard = `${hooksDir}/${GUARD_FILE}`;
+  const call = `"$(dirname "$0")/${GUARD_FILE}" "$@" || exit $?`;
+  return [
+    { kind: 'git-hook', path: guard, summary: 'the pre-commit guard (refuses a commit of files another agent reserved)', format: 'block', block: 'git-guard', syntax: hash('git-guard'), body: lines.join('\n'), shebang, mode: 0o755 },
+    { kind: 'git-hook', path: `${hooksDir}/pre-commit`, summary: `runs ${GUARD_FILE} first, then the rest of the hook`, format: 'block', block: 'git-guard-call', syntax: hash('git-guard-call'), body: call, shebang: '#!/bin/sh', mode: 0o755 },
+  ];
+}
