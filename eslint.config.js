@@ -120,6 +120,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/hooks/**/*.ts'],
+    ignores: ['src/hooks/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('hooks/ decides over hub commands (hub.execute) and the project identity: never the store, an engine or a transport\'s inside.', [
+        '**/store/**', '**/transports/**', '**/cli/**', '**/server/*', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
+    files: ['src/hooks/shim.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('The hook shim runs once per tool call: node:* only, nothing of Baton (start-up time is the budget).', [
+        '../*', './*', 'zod', 'fastify', 'commander', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly' } },
