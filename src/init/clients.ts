@@ -24,7 +24,7 @@ export type Connection =
   /** A shared server at `url`; the bearer token is read from the environment variable `tokenEnv`. */
   | { readonly kind: 'http'; readonly url: string; readonly tokenEnv: string; readonly project?: string | undefined };
 
-export const STDIO_COMMAND = ['npx', '-y', 'baton-mcp', 'mcp'] as const;
+const STDIO_COMMAND = ['npx', '-y', 'baton-mcp', 'mcp'] as const;
 
 /** The /mcp URL of a server URL, with the project as a query parameter (a shared server cannot see the repository). */
 function mcpUrl(connection: Extract<Connection, { kind: 'http' }>): string {

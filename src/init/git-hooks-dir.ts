@@ -33,7 +33,7 @@ function commonDirOf(root: string): string | undefined {
 }
 
 /** `core.hooksPath` in a git config text, if set. */
-export function hooksPathOf(config: string): string | undefined {
+function hooksPathOf(config: string): string | undefined {
   let inCore = false;
   let found: string | undefined;
   for (const raw of config.split(/\r?\n/)) {

@@ -8,7 +8,7 @@
  * wanted, and a file nobody touched comes back byte-identical. `planInstall`
  * writes nothing (--dry-run shows its plan); `applyPlan` writes it.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { ClientName, Scope } from './clients.js';
@@ -34,7 +34,7 @@ interface FileWrite {
   readonly path: string;
   /** null: delete the file. */
   readonly text: string | null;
-  readonly mode?: number;
+  readonly mode?: number | undefined;
 }
 
 export interface InstallPlan {
@@ -101,8 +101,9 @@ function withoutBaton(path: string, current: string | undefined, rows: readonly 
   return { text: created && isEmptyContent(path, text) ? undefined : text, warning };
 }
 
-/** A target applied to a text: the new text and, for JSON, the changes made. */
-function applyTarget(target: Target, text: string | undefined, file: string): { text: string; json?: JsonChange[] } {
+/** A target applied to a text: the new text (undefined: the file is not wanted) and, for JSON, the changes made. */
+function applyTarget(target: Target, text: string | undefined, file: string, originalOf: (path: string) => string | undefined): { text: string | undefined; json?: JsonChange[] } {
+  if (target.format === 'whole') return { text: target.from === undefined ? target.text : originalOf(target.from) };
   if (target.format === 'json') {
     const merged = mergeJson(text, target.writes, file);
     return { text: merged.text, json: merged.changes };
@@ -118,6 +119,14 @@ function applyTarget(target: Target, text: string | undefined, file: string): { 
   }
   return { text: next };
 }
+
+const modeOf = (file: string): number | undefined => {
+  try {
+    return statSync(file).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+};
 
 const parentsOf = (path: string): string[] => {
   const parents: string[] = [];
@@ -155,7 +164,8 @@ export function planInstall(input: PlanInput): InstallPlan {
     let text = before;
     const pathRows: Omit<ManifestFile, 'sha256'>[] = [];
     for (const target of targets) {
-      const applied = applyTarget(target, text, path);
+      const applied = applyTarget(target, text, path, (from) => original.get(from));
+      if (applied.text === undefined) continue;
       const edit = diffText(text ?? '', applied.text);
       pathRows.push({
         path,
@@ -167,9 +177,13 @@ export function planInstall(input: PlanInput): InstallPlan {
         ...(target.format === 'block' ? { block: target.block } : {}),
       });
       text = applied.text;
-      if (before === undefined && target.format === 'block' && target.mode !== undefined) modes.set(path, target.mode);
+      if (before === undefined && target.format !== 'json') {
+        const mode = target.format === 'whole' && target.from !== undefined ? modeOf(abs(target.from)) : target.mode;
+        if (mode !== undefined) modes.set(path, mode);
+      }
     }
-    const final = text ?? '';
+    if (text === undefined || pathRows.length === 0) continue;
+    const final = text;
     for (const row of pathRows) rows.push({ ...row, sha256: sha256(final) });
     wanted.set(path, final);
   }
@@ -185,7 +199,7 @@ export function planInstall(input: PlanInput): InstallPlan {
   };
   for (const path of paths) {
     const action = actionOf(path);
-    if (action !== 'unchanged') writes.push({ path, text: wanted.get(path) ?? null, ...(modes.has(path) ? { mode: modes.get(path)! } : {}) });
+    if (action !== 'unchanged') writes.push({ path, text: wanted.get(path) ?? null, ...(modes.has(path) ? { mode: modes.get(path) } : {}) });
   }
   for (const target of input.targets) {
     reports.push({ path: target.path, kind: target.kind, ...(target.client ? { client: target.client } : {}), action: actionOf(target.path), summary: target.summary });

@@ -19,12 +19,12 @@ export type JsonChange =
   /** `value` was appended to the array at `path`; `created` counts the parents (the array included) it made. */
   | { readonly op: 'append'; readonly path: JsonPath; readonly value: JsonValue; readonly created: number };
 
-/** What to write: `set` replaces a value whole, `append` adds an element to an array unless an equal one is there. */
-export type JsonWrite = { readonly op: 'set'; readonly path: JsonPath; readonly value: JsonValue } | { readonly op: 'append'; readonly path: JsonPath; readonly value: JsonValue };
+/** What to write: `set` replaces a value whole, `default` sets it only when absent, `append` adds an element to an array unless an equal one is there. */
+export type JsonWrite = { readonly op: 'set' | 'default' | 'append'; readonly path: JsonPath; readonly value: JsonValue };
 
 const isObject = (value: unknown): value is Record<string, JsonValue> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function jsonEqual(a: unknown, b: unknown): boolean {
+function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
   if (isObject(a) && isObject(b)) {
@@ -34,25 +34,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** A merge object (hook configuration) as writes: objects recurse, arrays append each element, anything else is set. */
-export function writesOf(value: Record<string, JsonValue>, path: JsonPath = []): JsonWrite[] {
-  const writes: JsonWrite[] = [];
-  for (const [key, inner] of Object.entries(value)) {
-    const at = [...path, key];
-    if (isObject(inner)) writes.push(...writesOf(inner, at));
-    else if (Array.isArray(inner)) for (const element of inner) writes.push({ op: 'append', path: at, value: element });
-    else writes.push({ op: 'set', path: at, value: inner });
-  }
-  return writes;
-}
-
 /** The parsed document; an InitError naming the file and the place when it is not a JSON object. */
 export function parseJsonFile(text: string, file: string): Record<string, JsonValue> {
   if (text.trim() === '') return {};
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
-    const first = errors[0]!;
+    const [first] = errors as [ParseError];
     const line = text.slice(0, first.offset).split('\n').length;
     throw new InitError(`${file} is not valid JSON (${printParseErrorCode(first.error)} on line ${line})`, `fix ${file} (or move it aside), then run the command again; nothing was written`);
   }
@@ -114,7 +102,7 @@ function appendTo(text: string, container: Node, key: string | undefined, value:
   const last = children.at(-1);
   const oneLine = !text.slice(open, close).includes('\n');
   if (last) {
-    const lastEnd = last.type === 'property' ? last.offset + last.length : last.offset + last.length;
+    const lastEnd = last.offset + last.length;
     if (oneLine) return splice(text, lastEnd, lastEnd, `, ${head}${JSON.stringify(value)}`);
     const indent = indentAt(text, last.offset);
     return splice(text, lastEnd, lastEnd, `,${layout.eol}${indent}${head}${render(value, indent, layout)}`);
@@ -132,12 +120,17 @@ function setAt(text: string, path: JsonPath, value: JsonValue, layout: Layout): 
   if (!tree) return text;
   const node = findNodeAtLocation(tree, [...path]);
   if (node) return splice(text, node.offset, node.offset + node.length, render(value, indentAt(text, node.parent?.offset ?? node.offset), layout));
+  // The nearest existing object on the path, and the rest of the path nested inside the value.
   let depth = path.length - 1;
-  while (depth > 0 && !findNodeAtLocation(tree, [...path.slice(0, depth)])) depth--;
-  const parent = depth === 0 ? tree : findNodeAtLocation(tree, [...path.slice(0, depth)])!;
-  let nested: JsonValue = value;
-  for (let i = path.length - 1; i > depth; i--) nested = { [path[i]!]: nested };
-  return appendTo(text, parent, path[depth]!, nested, layout);
+  let parent: Node | undefined;
+  for (; depth > 0; depth--) {
+    parent = findNodeAtLocation(tree, [...path.slice(0, depth)]);
+    if (parent) break;
+  }
+  const [key, ...inside] = path.slice(depth);
+  if (key === undefined) return text;
+  const nested = inside.reduceRight<JsonValue>((inner, name) => ({ [name]: inner }), value);
+  return appendTo(text, parent ?? tree, key, nested, layout);
 }
 
 /** Appends `value` to the array at `path` (created with its parents when missing). */
@@ -169,8 +162,8 @@ export function mergeJson(text: string | undefined, writes: readonly JsonWrite[]
     const root = parseJsonFile(current, file);
     checkContainers(root, write.path, file, write.op === 'append');
     const existing = valueAt(root, write.path);
-    if (write.op === 'set') {
-      if (existing !== undefined && jsonEqual(existing, write.value)) continue;
+    if (write.op === 'set' || write.op === 'default') {
+      if (existing !== undefined && (write.op === 'default' || jsonEqual(existing, write.value))) continue;
       const created = missingParents(root, write.path);
       current = setAt(current, write.path, write.value, layout);
       changes.push(existing === undefined ? { op: 'set', path: write.path, created } : { op: 'set', path: write.path, previous: existing, created });

@@ -43,18 +43,6 @@ function findBlock(text: string, syntax: BlockSyntax): Span | undefined {
   return { start: begin.index, end: lineEnd < 0 ? text.length : lineEnd + 1 };
 }
 
-export const hasBlock = (text: string, syntax: BlockSyntax): boolean => findBlock(text, syntax) !== undefined;
-
-/** The body lines of the block, when there is one. */
-export function blockBody(text: string, syntax: BlockSyntax): string | undefined {
-  const span = findBlock(text, syntax);
-  if (!span) return undefined;
-  const inner = text.slice(span.start, span.end);
-  const eol = eolOf(text);
-  const lines = inner.split(eol);
-  return lines.slice(1, lines.findIndex((line) => line.startsWith(syntax.end))).join(eol);
-}
-
 /**
  * The text with the block holding `body` (lines joined by '\n'; written with the
  * file's own line ending): an existing block of any version is rewritten in

@@ -4,7 +4,6 @@
  * directory with --user), which clients (asked for, else detected, else Claude
  * Code; a later init adds to those already installed), the targets, the plan.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { describeProject, resolveProject, type ProjectIdentity } from '../project/identity.js';
 import { detectClients, type ClientName, type Connection, type Scope } from './clients.js';
@@ -12,7 +11,7 @@ import { gitHooksDir } from './git-hooks-dir.js';
 import { InitError } from './init-error.js';
 import { applyPlan, planInstall, type FileReport } from './installer.js';
 import { MANIFEST_PATH, readManifest, type InstallOptions, type Manifest } from './manifest.js';
-import { desiredTargets, type HookSource } from './targets.js';
+import { desiredTargets, type DesiredInstall, type HookSource } from './targets.js';
 
 export interface InitPlace {
   readonly cwd: string;
@@ -32,8 +31,8 @@ export interface InitRequest extends InitPlace {
 /** What init needs from the hooks module (injected, so tests and the CLI choose the source). */
 export interface HookProviders {
   readonly hooks: HookSource;
-  /** The git pre-commit guard script; absent: no guard. */
-  readonly gitGuardScript?: () => string;
+  /** The git pre-commit guard script and the name it runs an existing hook under; absent: no guard. */
+  readonly gitGuard?: () => { readonly script: string; readonly chained: string };
 }
 
 export interface InitOutcome {
@@ -83,24 +82,13 @@ function connectionOf(options: InstallOptions, place: Place): Connection {
   return { kind: 'http', url: options.http, tokenEnv, project: place.scope === 'project' && place.project?.source !== 'default' ? place.project?.id : undefined };
 }
 
-/** The hooks directory and guard script, unless the existing pre-commit hook is not a shell script we can add a line to. */
-function gitGuardOf(place: Place, options: InstallOptions, providers: HookProviders): { hooksDir: string; script: string } | undefined {
-  if (place.scope !== 'project' || options.gitGuard === false || !providers.gitGuardScript) return undefined;
+/** The hooks directory and the guard, for a project in git. */
+function gitGuardOf(place: Place, options: InstallOptions, providers: HookProviders): DesiredInstall['gitGuard'] {
+  if (place.scope !== 'project' || options.gitGuard === false || !providers.gitGuard) return undefined;
   const dir = gitHooksDir(place.root);
   if (!dir) return undefined;
-  let existing: string | undefined;
-  try {
-    existing = readFileSync(join(dir, 'pre-commit'), 'utf8');
-  } catch {
-    existing = undefined;
-  }
-  const shebang = existing?.split('\n', 1)[0] ?? '';
-  if (existing !== undefined && existing.startsWith('#!') && !/\b(sh|bash|dash|zsh|ksh)\b/.test(shebang)) {
-    place.warnings.push(`${join(dir, 'pre-commit')} is not a shell script (${shebang}): no git guard added; call ${join(dir, 'baton-pre-commit')} from it yourself`);
-    return undefined;
-  }
   const rel = relative(place.root, dir);
-  return { hooksDir: rel.startsWith('..') || isAbsolute(rel) ? dir : rel, script: providers.gitGuardScript() };
+  return { hooksDir: rel.startsWith('..') || isAbsolute(rel) ? dir : rel, ...providers.gitGuard() };
 }
 
 function run(request: InitRequest, providers: HookProviders, wanted: (previous: Manifest | null, place: Place) => { clients: ClientName[]; detected: boolean; options: InstallOptions }): InitOutcome {

@@ -8,19 +8,21 @@
 import { stringify } from 'smol-toml';
 import { clientFiles, jsonMcpEntry, tomlMcpEntry, type ClientName, type Connection, type Scope } from './clients.js';
 import { IMPORT_AGENTS, INSTRUCTIONS, INSTRUCTIONS_VERSION } from './instructions.js';
-import { writesOf, type JsonValue, type JsonWrite } from './json-merge.js';
+import type { JsonWrite } from './json-merge.js';
 import type { FileKind } from './manifest.js';
 import { blockSyntax, type BlockSyntax } from './marked-block.js';
 
-/** One client's hook configuration: the file (relative to the repository, or the home directory for --user) and what to merge into it. */
+/** One client's hook configuration: the file (relative to the repository, or the home directory for --user) and the writes that merge it in. */
 export interface HookConfig {
   readonly path: string;
   readonly format: 'json' | 'toml';
-  readonly merge: Record<string, JsonValue>;
+  readonly writes: readonly JsonWrite[];
+  /** The client's event names, for the report. */
+  readonly events: readonly string[];
 }
 
 /** The hooks of a client in a scope; none when the client has no hooks Baton can use. */
-export type HookSource = (client: ClientName, scope: Scope, options: { strict: boolean }) => readonly HookConfig[];
+export type HookSource = (client: ClientName, scope: Scope, options: { strict: boolean; serverUrl: string | undefined; codexHome: string }) => readonly HookConfig[];
 
 interface TargetBase {
   readonly kind: FileKind;
@@ -44,6 +46,14 @@ export type Target =
       readonly shebang?: string;
       /** File mode for a file init creates. */
       readonly mode?: number;
+    })
+  | (TargetBase & {
+      /** The whole file is ours: `text`, or (with `from`) what another file held before Baton (its chained copy). */
+      readonly format: 'whole';
+      readonly text?: string;
+      readonly from?: string;
+      /** File mode for a file init creates (a `from` copy takes that file's mode). */
+      readonly mode?: number;
     });
 
 const md = (name: string): BlockSyntax => blockSyntax(name, INSTRUCTIONS_VERSION, '<!--', '-->');
@@ -59,8 +69,8 @@ export interface DesiredInstall {
   readonly scope: Scope;
   readonly connection: Connection;
   readonly strict: boolean;
-  /** The git pre-commit guard: the hooks directory (relative to the root, or absolute) and the guard script (absent: no guard). */
-  readonly gitGuard?: { readonly hooksDir: string; readonly script: string };
+  /** The git pre-commit guard: the hooks directory (relative to the root, or absolute), the script, and the name it runs an earlier hook under (absent: no guard). */
+  readonly gitGuard?: { readonly hooksDir: string; readonly script: string; readonly chained: string };
   readonly hooks: HookSource;
   /** CODEX_HOME relative to the home directory (--user). */
   readonly codexHome?: string;
@@ -78,13 +88,10 @@ function mcpTarget(client: ClientName, desired: DesiredInstall): Target {
 }
 
 function hookTargets(client: ClientName, desired: DesiredInstall): Target[] {
-  return desired.hooks(client, desired.scope, { strict: desired.strict }).map((hook): Target => {
-    const events = Object.keys((hook.merge['hooks'] as Record<string, unknown> | undefined) ?? hook.merge).join(', ');
-    const summary = `hooks (${events})${desired.strict ? ', strict' : ''}`;
-    if (hook.format === 'toml') {
-      return { kind: 'hooks', client, path: hook.path, summary, format: 'block', block: 'hooks', syntax: hash('hooks'), body: stringify(hook.merge).trimEnd(), validate: 'toml' };
-    }
-    return { kind: 'hooks', client, path: hook.path, summary, format: 'json', writes: writesOf(hook.merge) };
+  return desired.hooks(client, desired.scope, { strict: desired.strict, serverUrl: desired.connection.kind === 'http' ? desired.connection.url : undefined, codexHome: desired.codexHome ?? '.codex' }).map((hook): Target => {
+    const summary = `hooks (${hook.events.join(', ')})${desired.strict ? ', strict' : ''}`;
+    if (hook.format === 'toml') throw new Error(`TOML hook files are not supported (${hook.path})`);
+    return { kind: 'hooks', client, path: hook.path, summary, format: 'json', writes: hook.writes };
   });
 }
 
@@ -115,25 +122,20 @@ export function desiredTargets(desired: DesiredInstall): Target[] {
     for (const target of hookTargets(client, desired)) add(target);
     for (const target of instructionTargets(client, desired)) add(target);
   }
-  if (desired.gitGuard) for (const target of gitGuardTargets(desired.gitGuard.hooksDir, desired.gitGuard.script)) add(target);
+  if (desired.gitGuard) for (const target of gitGuardTargets(desired.gitGuard)) add(target);
   return targets;
 }
 
-/** The file name of the guard script beside the pre-commit hook. */
-export const GUARD_FILE = 'baton-pre-commit';
-
 /**
- * The guard as its own script in the hooks directory, and one line at the top of
- * `pre-commit` (created when missing) that runs it and stops the commit when it
- * refuses; whatever the pre-commit hook did before still runs after that line.
+ * The guard is the whole `pre-commit` hook (hooks/hook-entries.ts gitGuardScript);
+ * a hook that was there before is kept, byte for byte, as `chained` beside it
+ * (the guard runs it first), and comes back as `pre-commit` on uninstall.
  */
-function gitGuardTargets(hooksDir: string, script: string): Target[] {
-  const lines = script.replace(/\r\n/g, '\n').trimEnd().split('\n');
-  const shebang = lines[0]?.startsWith('#!') ? lines.shift()! : '#!/bin/sh';
-  const guard = `${hooksDir}/${GUARD_FILE}`;
-  const call = `"$(dirname "$0")/${GUARD_FILE}" "$@" || exit $?`;
+function gitGuardTargets(guard: NonNullable<DesiredInstall['gitGuard']>): Target[] {
+  const hook = `${guard.hooksDir}/pre-commit`;
   return [
-    { kind: 'git-hook', path: guard, summary: 'the pre-commit guard (refuses a commit of files another agent reserved)', format: 'block', block: 'git-guard', syntax: hash('git-guard'), body: lines.join('\n'), shebang, mode: 0o755 },
-    { kind: 'git-hook', path: `${hooksDir}/pre-commit`, summary: `runs ${GUARD_FILE} first, then the rest of the hook`, format: 'block', block: 'git-guard-call', syntax: hash('git-guard-call'), body: call, shebang: '#!/bin/sh', mode: 0o755 },
+    // Wanted only when a pre-commit hook was there before Baton (the planner skips it otherwise).
+    { kind: 'git-hook', path: `${guard.hooksDir}/${guard.chained}`, summary: 'the pre-commit hook that was there, run first by the guard', format: 'whole', from: hook },
+    { kind: 'git-hook', path: hook, summary: 'pre-commit guard (refuses a commit of files another agent reserved)', format: 'whole', text: guard.script, mode: 0o755 },
   ];
 }

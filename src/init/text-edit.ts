@@ -26,16 +26,14 @@ export function diffText(before: string, after: string): TextEdit | undefined {
 }
 
 /** `text` with the edit undone; undefined when the text no longer holds what the edit inserted there. */
-export function revertEdit(text: string, edit: TextEdit): string | undefined {
+function revertEdit(text: string, edit: TextEdit): string | undefined {
   if (text.slice(edit.offset, edit.offset + edit.inserted.length) !== edit.inserted) return undefined;
   return text.slice(0, edit.offset) + edit.removed + text.slice(edit.offset + edit.inserted.length);
 }
 
 /** Reverts edits applied in order, last one first. */
 export function revertEdits(text: string, edits: readonly TextEdit[]): string | undefined {
-  let current: string | undefined = text;
-  for (let i = edits.length - 1; i >= 0 && current !== undefined; i--) current = revertEdit(current, edits[i]!);
-  return current;
+  return edits.reduceRight<string | undefined>((current, edit) => (current === undefined ? undefined : revertEdit(current, edit)), text);
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
