@@ -108,8 +108,7 @@ function applyTarget(target: Target, text: string | undefined, file: string, ori
     const merged = mergeJson(text, target.writes, file);
     return { text: merged.text, json: merged.changes };
   }
-  const start = text === undefined && target.shebang ? `${target.shebang}\n` : text;
-  const next = putBlock(start, target.syntax, target.body, target.shebang !== undefined);
+  const next = putBlock(text, target.syntax, target.body);
   if (target.validate === 'toml') {
     try {
       parseToml(next);
@@ -155,6 +154,7 @@ export function planInstall(input: PlanInput): InstallPlan {
   }
 
   const rows: ManifestFile[] = [];
+  const skipped = new Set<Target>();
   const wanted = new Map<string, string | undefined>(original);
   const modes = new Map<string, number>();
   for (const path of paths) {
@@ -165,7 +165,10 @@ export function planInstall(input: PlanInput): InstallPlan {
     const pathRows: Omit<ManifestFile, 'sha256'>[] = [];
     for (const target of targets) {
       const applied = applyTarget(target, text, path, (from) => original.get(from));
-      if (applied.text === undefined) continue;
+      if (applied.text === undefined) {
+        skipped.add(target);
+        continue;
+      }
       const edit = diffText(text ?? '', applied.text);
       pathRows.push({
         path,
@@ -177,8 +180,8 @@ export function planInstall(input: PlanInput): InstallPlan {
         ...(target.format === 'block' ? { block: target.block } : {}),
       });
       text = applied.text;
-      if (before === undefined && target.format !== 'json') {
-        const mode = target.format === 'whole' && target.from !== undefined ? modeOf(abs(target.from)) : target.mode;
+      if (before === undefined && target.format === 'whole') {
+        const mode = target.from !== undefined ? modeOf(abs(target.from)) : target.mode;
         if (mode !== undefined) modes.set(path, mode);
       }
     }
@@ -202,6 +205,7 @@ export function planInstall(input: PlanInput): InstallPlan {
     if (action !== 'unchanged') writes.push({ path, text: wanted.get(path) ?? null, ...(modes.has(path) ? { mode: modes.get(path) } : {}) });
   }
   for (const target of input.targets) {
+    if (skipped.has(target)) continue;
     reports.push({ path: target.path, kind: target.kind, ...(target.client ? { client: target.client } : {}), action: actionOf(target.path), summary: target.summary });
   }
   for (const row of previousRows) {

@@ -46,20 +46,14 @@ function findBlock(text: string, syntax: BlockSyntax): Span | undefined {
 /**
  * The text with the block holding `body` (lines joined by '\n'; written with the
  * file's own line ending): an existing block of any version is rewritten in
- * place, else the block is appended after a blank line, or with `afterShebang`
- * put right after a script's `#!` line (so it runs before the script can exit).
+ * place, else the block is appended after a blank line.
  */
-export function putBlock(text: string | undefined, syntax: BlockSyntax, body: string, afterShebang = false): string {
+export function putBlock(text: string | undefined, syntax: BlockSyntax, body: string): string {
   const current = text ?? '';
   const eol = current === '' ? '\n' : eolOf(current);
   const block = [syntax.begin, ...body.split('\n'), syntax.end].join(eol) + eol;
   const span = findBlock(current, syntax);
   if (span) return current.slice(0, span.start) + block + current.slice(span.end);
-  if (afterShebang && current.startsWith('#!')) {
-    const lineEnd = current.indexOf('\n');
-    if (lineEnd < 0) return current + eol + block;
-    return current.slice(0, lineEnd + 1) + block + current.slice(lineEnd + 1);
-  }
   if (current === '') return block;
   const separator = current.endsWith(eol + eol) ? '' : current.endsWith(eol) ? eol : eol + eol;
   return current + separator + block;

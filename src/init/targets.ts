@@ -42,10 +42,6 @@ export type Target =
       readonly body: string;
       /** Check the whole file parses after the edit. */
       readonly validate?: 'toml';
-      /** Put the block after a `#!` line; a new file starts with this line. */
-      readonly shebang?: string;
-      /** File mode for a file init creates. */
-      readonly mode?: number;
     })
   | (TargetBase & {
       /** The whole file is ours: `text`, or (with `from`) what another file held before Baton (its chained copy). */
