@@ -123,7 +123,7 @@ export default tseslint.config(
     files: ['src/hooks/**/*.ts'],
     ignores: ['src/hooks/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': layerRule('hooks/ decides over hub commands (hub.execute) and the project identity: never the store, an engine or a transport\'s inside.', [
+      'no-restricted-imports': layerRule('hooks/ decides over hub commands (hub.execute) and the project identity; its routes live in transports/hooks. Never the store, an engine or a transport.', [
         '**/store/**', '**/transports/**', '**/cli/**', '**/server/*', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
       ]),
     },

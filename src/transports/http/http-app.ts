@@ -1,6 +1,6 @@
 /**
  * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
- * (/api/events), MCP (/mcp), /health and the OpenAPI document. Every error leaves as the typed JSON body.
+ * (/api/events), MCP (/mcp), the editor hooks (/hooks), /health and the OpenAPI document. Every error leaves as the typed JSON body.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
@@ -12,6 +12,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
+import { registerHookRoutes } from '../hooks/hook-routes.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
@@ -116,6 +117,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
+  registerHookRoutes(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }
