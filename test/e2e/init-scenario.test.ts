@@ -88,7 +88,7 @@ interface HookOutcome {
 
 /** Plays Claude Code's part for one hook event: each matching handler of settings.json, command or HTTP. */
 async function fireHook(settings: Record<string, HookGroup[]>, event: string, payload: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, serverUrl: string): Promise<HookOutcome> {
-  const groups = (settings[event] ?? []).filter((group) => group.matcher === undefined || group.matcher === '' || new RegExp(`^(?:${group.matcher})$`).test(String(payload['tool_name'] ?? '')));
+  const groups = (settings[event] ?? []).filter((group) => group.matcher === undefined || group.matcher === '' || new RegExp(`^(?:${group.matcher})$`).test(typeof payload['tool_name'] === 'string' ? payload['tool_name'] : ''));
   expect(groups.length, `settings.json has a ${event} hook`).toBeGreaterThan(0);
   const outcome: HookOutcome = { denied: false };
   for (const handler of groups.flatMap((group) => group.hooks)) {
@@ -108,7 +108,7 @@ async function fireHook(settings: Record<string, HookGroup[]>, event: string, pa
       output = result.stdout;
     } else {
       const configured = new URL(handler.url!);
-      expect(`${configured.host}`).toBe('127.0.0.1:3100');
+      expect(configured.host).toBe('127.0.0.1:3100');
       const target = new URL(configured.pathname, serverUrl);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       for (const [name, value] of Object.entries(handler.headers ?? {})) {
@@ -153,7 +153,7 @@ describe('from npm pack to two coordinated Claude Code sessions', () => {
     const session = async (id: string): Promise<{ client: Client; env: NodeJS.ProcessEnv }> => {
       const sessionEnv = { ...env, CLAUDE_CODE_SESSION_ID: id };
       const [, , ...mcpArgs] = mcp.args; // `npx -y baton-mcp` is the installed `baton` (see the module comment)
-      const transport = new StdioClientTransport({ command: join(bin, 'baton'), args: mcpArgs, cwd: repo, env: sessionEnv as Record<string, string>, stderr: 'pipe' });
+      const transport = new StdioClientTransport({ command: join(bin, 'baton'), args: mcpArgs, cwd: repo, env: sessionEnv, stderr: 'pipe' });
       const client = new Client({ name: 'claude-code-sim', version: '1.0.0' });
       await client.connect(transport);
       clients.push(client);
