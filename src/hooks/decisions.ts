@@ -210,7 +210,9 @@ export function createHookDecisions(hub: Hub): HookDecisions {
     // Renewing an auto-reservation is a new one over the same files, then the old released: never a gap.
     const stale = mine.filter((r) => isAuto(r) && !fresh(r) && r.paths?.some((g) => wanted.some((p) => globsOverlap(g, p))));
     const mode = others.length > 0 ? 'shared' : 'exclusive';
-    const answer = (await asAgent('reserve_files', { paths: wanted, mode, ttl_seconds: AUTO_TTL_S, reason: `${AUTO_REASON_PREFIX} ${client}` }, caller, register)) as {
+    // The renewed reservation keeps every file of the one it replaces.
+    const renewing = [...new Set([...wanted, ...stale.flatMap((r) => r.paths ?? [])])].slice(0, MAX_PATHS);
+    const answer = (await asAgent('reserve_files', { paths: renewing, mode, ttl_seconds: AUTO_TTL_S, reason: `${AUTO_REASON_PREFIX} ${client}` }, caller, register)) as {
       reserved: boolean;
       overlaps?: { holder: string; reservation_id: string; their_path: string }[];
     };
@@ -249,9 +251,14 @@ export function createHookDecisions(hub: Hub): HookDecisions {
     return found.length === 0 ? undefined : `Baton — new for you: ${found.join(' ')}`;
   }
 
+  /** Notices start now for a new session; a session that resumes or was compacted keeps its cursor (nothing is skipped). */
   async function startNotices(me: string, caller: Caller): Promise<void> {
     const page = (await run('get_events', { after: 0, limit: 1 }, caller)) as { last_id: number };
-    await run('store_data', { scope: NOTICE_SCOPE, key: `notices.${me}`, value: { after: page.last_id }, ttl_seconds: NOTICE_TTL_S }, caller);
+    try {
+      await run('store_data', { scope: NOTICE_SCOPE, key: `notices.${me}`, value: { after: page.last_id }, if_version: 0, ttl_seconds: NOTICE_TTL_S }, caller);
+    } catch (error) {
+      if (!isCoordinationError(error) || error.code !== 'VERSION_CONFLICT') throw error;
+    }
   }
 
   async function releaseAuto(me: string, caller: Caller): Promise<number> {

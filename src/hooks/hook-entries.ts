@@ -131,6 +131,7 @@ export function hookEntries(client: HookClient, opts: HookEntriesOptions = {}): 
         { event: 'SessionStart', group: { hooks: [cmd('session-start')] } },
         { event: 'BeforeTool', group: { matcher: GEMINI_EDIT_TOOLS, hooks: [cmd('pre-tool', strict)] } },
         { event: 'AfterTool', group: { matcher: GEMINI_EDIT_TOOLS, hooks: [cmd('post-tool')] } },
+        { event: 'AfterAgent', group: { hooks: [cmd('stop')] } },
         { event: 'SessionEnd', group: { hooks: [cmd('session-end')] } },
       ], isOurs);
     }

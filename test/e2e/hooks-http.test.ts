@@ -135,11 +135,21 @@ describe('the hook routes', () => {
     // Age the reservation: its holder renews it on the next edit when under half is left.
     const mine = (await app.hub.execute('list_reservations', { holder: session }, { project })) as { reservations: { reservation_id: string }[] };
     await app.hub.execute('release_files', { reservation_id: mine.reservations[0]!.reservation_id }, { project, agentId: session });
-    await app.hub.execute('reserve_files', { paths: ['src/renew.ts'], ttl_seconds: 60, reason: `${AUTO_REASON_PREFIX} claude-code` }, { project, agentId: session });
+    await app.hub.execute('reserve_files', { paths: ['src/renew.ts', 'src/renew-b.ts'], ttl_seconds: 60, reason: `${AUTO_REASON_PREFIX} claude-code` }, { project, agentId: session });
     await hook('claude-code', 'pre-tool', session, 'src/renew.ts');
     const renewed = await reservationsOf(session);
     expect(first).toBeDefined();
-    expect(renewed).toEqual([expect.objectContaining({ paths: ['src/renew.ts'], ttl_seconds: AUTO_TTL_S })]);
+    // One reservation again, with the full TTL, keeping the other file of the one it replaced.
+    expect(renewed).toEqual([expect.objectContaining({ paths: ['src/renew.ts', 'src/renew-b.ts'], ttl_seconds: AUTO_TTL_S })]);
+  });
+
+  it('keep the notice cursor when a session resumes or is compacted (SessionStart again)', async () => {
+    const session = randomId('compact');
+    await hook('claude-code', 'session-start', session);
+    await app.hub.execute('publish_event', { topic: 'message', payload: { to: session, text: 'before compaction' } }, { project, agentId: 'peer' });
+    const again = await fetch(`${app.url}/hooks/claude-code/session-start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_id: session, cwd: repo, source: 'compact' }) });
+    expect(again.status).toBe(200);
+    expect(contextOf((await hook('claude-code', 'post-tool', session, 'src/c.ts')).body)).toContain('before compaction');
   });
 
   it('register a session they have not seen start (hooks installed mid-session)', async () => {

@@ -7,7 +7,7 @@
  * apart from the other CLI tests: about 10–20 s here, longer when better-sqlite3
  * must be compiled.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,6 +102,11 @@ describe('the npm package', () => {
       expect(record).not.toBeNull();
       const cmdline = readFileSync(`/proc/${record!.pid}/cmdline`, 'utf8').split('\0');
       expect(cmdline.some((arg) => arg.startsWith(installed))).toBe(true);
+      // The hook shim is the package's second command; it finds that server through the data directory.
+      const hook = join(prefix, 'bin', 'baton-hook');
+      expect(realpathSync(hook)).toBe(realpathSync(join(installed, 'dist', 'hooks', 'shim.js')));
+      const digest = execFileSync(hook, ['claude-code', 'session-start'], { input: JSON.stringify({ session_id: 'packaged-hook', cwd: work, source: 'startup' }), env: childEnv({ BATON_DATA_DIR: dataDir }), encoding: 'utf8' });
+      expect(JSON.parse(digest)).toMatchObject({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: expect.stringContaining('you are agent packaged-hook') } });
     } finally {
       await client.close();
     }
