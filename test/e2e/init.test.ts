@@ -118,6 +118,15 @@ describe('baton init / uninstall on a repository with files of its own', () => {
     expect(second.stdout).toContain('Already set up; nothing changed.');
     expect(snapshot(repo)).toEqual(once);
 
+    // A changed option rewrites Baton's entries only, and is remembered by the next init.
+    const strict = await baton(repo, home, ['init', '--strict']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(strict.stdout).toMatch(/updated\s+\.claude\/settings\.json/);
+    expect(strict.stdout).toMatch(/unchanged\s+\.mcp\.json/);
+    expect(read(repo, '.claude/settings.json')).toContain('baton-hook claude-code pre-tool --strict');
+    expect(read(repo, '.claude/settings.json').match(/pre-tool/g)).toHaveLength(1);
+    expect((await baton(repo, home, ['init'])).stdout).toContain('Already set up');
+
     const removed = await baton(repo, home, ['uninstall']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toMatch(/removed\s+\.baton\/installed\.json/);
