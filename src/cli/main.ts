@@ -71,10 +71,12 @@ program
   .option('--http <url>', 'point the MCP entries at a shared server instead of the stdio proxy (token from BATON_TOKEN, never written)')
   .option('--token-env <name>', 'the environment variable holding the bearer token for --http (default BATON_TOKEN)')
   .option('--strict', 'hooks fail closed: refuse edits while the server cannot answer')
+  .option('--no-strict', 'hooks fail open again (the default)')
+  .option('--no-http', 'back to the stdio proxy after an init with --http')
   .option('--no-git-guard', 'leave the git pre-commit hook alone')
   .option('--dry-run', 'show what would be written, write nothing')
   .option('--json', 'print JSON')
-  .action(async (opts: { client?: string[]; user?: boolean; http?: string; tokenEnv?: string; strict?: boolean; gitGuard?: boolean; dryRun?: boolean; json?: boolean }) => {
+  .action(async (opts: { client?: string[]; user?: boolean; http?: string | false; tokenEnv?: string; strict?: boolean; gitGuard?: boolean; dryRun?: boolean; json?: boolean }) => {
     await import('./commands/init.js').then(({ runInitCommand }) => {
       runInitCommand(opts);
     });

@@ -108,6 +108,7 @@ function applyTarget(target: Target, text: string | undefined, file: string, ori
     const merged = mergeJson(text, target.writes, file);
     return { text: merged.text, json: merged.changes };
   }
+  if (text !== undefined && target.unlessPresent?.test(text)) return { text };
   const next = putBlock(text, target.syntax, target.body);
   if (target.validate === 'toml') {
     try {

@@ -4,6 +4,7 @@
  * directory with --user), which clients (asked for, else detected, else Claude
  * Code; a later init adds to those already installed), the targets, the plan.
  */
+import { realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { describeProject, resolveProject, type ProjectIdentity } from '../project/identity.js';
 import { detectClients, type ClientName, type Connection, type Scope } from './clients.js';
@@ -11,7 +12,7 @@ import { gitHooksDir } from './git-hooks-dir.js';
 import { InitError } from './init-error.js';
 import { applyPlan, planInstall, type FileReport } from './installer.js';
 import { MANIFEST_PATH, readManifest, type InstallOptions, type Manifest } from './manifest.js';
-import { desiredTargets, type DesiredInstall, type HookSource } from './targets.js';
+import { desiredTargets, type DesiredInstall, type HookSource, type Target } from './targets.js';
 
 export interface InitPlace {
   readonly cwd: string;
@@ -91,6 +92,20 @@ function gitGuardOf(place: Place, options: InstallOptions, providers: HookProvid
   return { hooksDir: rel.startsWith('..') || isAbsolute(rel) ? dir : rel, ...providers.gitGuard() };
 }
 
+const realOrSelf = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+/** Drops a target whose file is another target's file under a second name (CLAUDE.md as a symlink to AGENTS.md). */
+function withoutAliases(targets: readonly Target[], root: string): Target[] {
+  const abs = (path: string): string => realOrSelf(isAbsolute(path) ? path : join(root, path));
+  return targets.filter((target, index) => !targets.some((other, earlier) => earlier < index && other.path !== target.path && abs(other.path) === abs(target.path)));
+}
+
 function run(request: InitRequest, providers: HookProviders, wanted: (previous: Manifest | null, place: Place) => { clients: ClientName[]; detected: boolean; options: InstallOptions }): InitOutcome {
   const place = placeOf(request);
   const manifestFile = join(place.root, MANIFEST_PATH);
@@ -108,7 +123,7 @@ function run(request: InitRequest, providers: HookProviders, wanted: (previous: 
     codexHome: codexHomeOf(place, request.env),
     ...(gitGuard ? { gitGuard } : {}),
   });
-  const plan = planInstall({ root: place.root, manifestPath: MANIFEST_PATH, previous, targets, scope: place.scope, clients, options });
+  const plan = planInstall({ root: place.root, manifestPath: MANIFEST_PATH, previous, targets: withoutAliases(targets, place.root), scope: place.scope, clients, options });
   if (!request.dryRun) applyPlan(plan);
   return {
     scope: place.scope,

@@ -42,6 +42,8 @@ export type Target =
       readonly body: string;
       /** Check the whole file parses after the edit. */
       readonly validate?: 'toml';
+      /** Leave the file alone when its own text (Baton's taken out) already matches: an `@AGENTS.md` of the user's. */
+      readonly unlessPresent?: RegExp;
     })
   | (TargetBase & {
       /** The whole file is ours: `text`, or (with `from`) what another file held before Baton (its chained copy). */
@@ -95,7 +97,7 @@ function instructionTargets(client: ClientName, desired: DesiredInstall): Target
   return clientFiles(client, desired.scope, desired.codexHome).instructions.map((file): Target => {
     if (file.content === 'import') {
       const line = client === 'gemini' ? IMPORT_AGENTS.gemini : IMPORT_AGENTS.claude;
-      return { kind: 'instructions', client, path: file.path, summary: `${line} (includes the Baton section)`, format: 'block', block: 'import', syntax: md('import'), body: line };
+      return { kind: 'instructions', client, path: file.path, summary: `${line} (includes the Baton section)`, format: 'block', block: 'import', syntax: md('import'), body: line, unlessPresent: /^@(\.\/)?AGENTS\.md[ \t]*\r?$/m };
     }
     // AGENTS.md is shared by the clients that read it: no client of its own in the project.
     const shared = desired.scope === 'project' && file.path === 'AGENTS.md';

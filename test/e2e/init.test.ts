@@ -6,7 +6,7 @@
  * refused with nothing written.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
@@ -46,10 +46,11 @@ function snapshot(dir: string): Record<string, string> {
       const path = join(at, entry.name);
       const rel = relative(dir, path);
       if (/^\.git\/(objects|logs|refs|index|COMMIT_EDITMSG|ORIG_HEAD)/.test(rel)) continue;
-      if (entry.isDirectory()) {
+      if (entry.isSymbolicLink()) files[rel] = `-> ${readlinkSync(path)}`;
+      else if (entry.isDirectory()) {
         files[`${rel}/`] = 'dir';
         walk(path);
-      } else files[rel] = `${(statSync(path).mode & 0o777).toString(8)} ${readFileSync(path, 'latin1')}`;
+      } else files[rel] = `${(lstatSync(path).mode & 0o777).toString(8)} ${readFileSync(path, 'latin1')}`;
     }
   };
   walk(dir);
@@ -259,6 +260,39 @@ describe('baton init for each client', () => {
     expect(parseToml(read(repo, '.codex/config.toml'))).toMatchObject({ mcp_servers: { baton: { bearer_token_env_var: 'BATON_TOKEN' } } });
     expect(JSON.stringify(JSON.parse(read(repo, '.claude/settings.json')))).toContain('https://baton.example.com:3100/hooks/claude-code/pre-tool');
     expect(JSON.parse(read(repo, '.baton/installed.json'))).toMatchObject({ serverUrl: 'https://baton.example.com:3100' });
+  });
+
+  it('leaves CLAUDE.md alone when it imports AGENTS.md already or is a symlink to it', async () => {
+    const repo = gitRepository(tempDir('baton-init-'), 'app');
+    const home = tempDir('baton-home-');
+    write(repo, 'CLAUDE.md', '# Claude\n\n@AGENTS.md\n');
+    let run = await baton(repo, home, ['init', '--client', 'claude-code']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(read(repo, 'CLAUDE.md')).toBe('# Claude\n\n@AGENTS.md\n');
+    expect((await baton(repo, home, ['uninstall'])).code).toBe(0);
+    expect(read(repo, 'CLAUDE.md')).toBe('# Claude\n\n@AGENTS.md\n');
+
+    const linked = gitRepository(tempDir('baton-init-'), 'linked');
+    write(linked, 'AGENTS.md', '# Shared\n');
+    symlinkSync('AGENTS.md', join(linked, 'CLAUDE.md'));
+    const before = snapshot(linked);
+    run = await baton(linked, home, ['init', '--client', 'claude-code']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(read(linked, 'AGENTS.md')).not.toContain('@AGENTS.md');
+    expect(read(linked, 'AGENTS.md').match(/baton:begin/g)).toHaveLength(1);
+    expect((await baton(linked, home, ['uninstall'])).code).toBe(0);
+    expect(snapshot(linked)).toEqual(before);
+  });
+
+  it('--no-http goes back to the stdio proxy', async () => {
+    const repo = gitRepository(tempDir('baton-init-'), 'app');
+    const home = tempDir('baton-home-');
+    expect((await baton(repo, home, ['init', '--client', 'cursor', '--http', 'http://10.0.0.5:3100'])).code).toBe(0);
+    expect(read(repo, '.cursor/mcp.json')).toContain('10.0.0.5');
+    const back = await baton(repo, home, ['init', '--no-http']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(read(repo, '.cursor/mcp.json'))).toEqual({ mcpServers: { baton: { command: 'npx', args: ['-y', 'baton-mcp', 'mcp'] } } });
+    expect(read(repo, '.baton/installed.json')).not.toContain('10.0.0.5');
   });
 
   it('in a linked worktree, the guard goes to the hooks directory every worktree shares', async () => {

@@ -20,7 +20,8 @@ import { runningServer } from './server-control.js';
 export interface InitFlags {
   client?: string[];
   user?: boolean;
-  http?: string;
+  /** A URL, or false for --no-http. */
+  http?: string | false;
   tokenEnv?: string;
   strict?: boolean;
   gitGuard?: boolean;
@@ -92,7 +93,7 @@ const place = (user: boolean | undefined) => ({ cwd: process.cwd(), home: homedi
 export function runInitCommand(flags: InitFlags): void {
   try {
     const options: InstallOptions = {
-      ...(flags.http !== undefined ? { http: flags.http } : {}),
+      ...(typeof flags.http === 'string' ? { http: flags.http } : flags.http === false ? { http: undefined } : {}),
       ...(flags.tokenEnv !== undefined ? { tokenEnv: flags.tokenEnv } : {}),
       ...(flags.strict !== undefined ? { strict: flags.strict } : {}),
       ...(flags.gitGuard === false ? { gitGuard: false } : {}),
