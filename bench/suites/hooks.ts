@@ -78,21 +78,35 @@ function runProcess(args: string[], stdin: string, env: NodeJS.ProcessEnv): Prom
   });
 }
 
-async function processes(name: string, count: number, args: string[], stdin: (i: number) => string, env: NodeJS.ProcessEnv): Promise<Measurement> {
-  const histogram = createHistogram();
+interface ProcessCase {
+  name: string;
+  args: string[];
+  stdin: string;
+}
+
+/**
+ * Starts each case's process in turn, round-robin, so every case sees the same machine:
+ * on a shared machine the load drifts within seconds, and a case run after another would
+ * measure the drift, not the difference.
+ */
+async function interleavedProcesses(cases: ProcessCase[], count: number, env: NodeJS.ProcessEnv): Promise<Measurement[]> {
+  const histograms = cases.map(() => createHistogram());
+  const errors = cases.map(() => 0);
+  const firstErrors: (string | undefined)[] = cases.map(() => undefined);
   const started = performance.now();
-  let errors = 0;
-  let firstError: string | undefined;
   for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    const run = await runProcess(args, stdin(i), env);
-    if (run.code === 0) histogram.record(performance.now() - t);
-    else {
-      errors++;
-      firstError ??= `exit ${String(run.code)}: ${run.stdout.slice(0, 200)}`;
+    for (const [c, one] of cases.entries()) {
+      const t = performance.now();
+      const run = await runProcess(one.args, one.stdin, env);
+      if (run.code === 0) histograms[c]!.record(performance.now() - t);
+      else {
+        errors[c]!++;
+        firstErrors[c] ??= `exit ${String(run.code)}: ${run.stdout.slice(0, 200)}`;
+      }
     }
   }
-  return toMeasurement(histogram, { name, unit: 'process', concurrency: 1, rate: null, durationMs: performance.now() - started, errors, firstError });
+  const durationMs = performance.now() - started;
+  return cases.map((one, c) => toMeasurement(histograms[c]!, { name: one.name, unit: 'process', concurrency: 1, rate: null, durationMs, errors: errors[c], firstError: firstErrors[c] }));
 }
 
 export const suite: BenchSuite = {
@@ -138,13 +152,18 @@ export const suite: BenchSuite = {
 
     const count = ctx.quick ? 8 : 40;
     const env = cleanEnv({ BATON_DATA_DIR: dataDir });
-    measurements.push(await processes("node -e '' (baseline)", count, ['-e', ''], () => '', env));
-    const node = measurements.at(-1)!;
-    measurements.push(await processes('baton --version', count, [CLI, '--version'], () => '', env));
-    const cli = measurements.at(-1)!;
-    measurements.push(await processes('baton-hook claude-code pre-tool (allow)', count, [SHIM, 'claude-code', 'pre-tool'], () => JSON.stringify(edit('bench-a', 'src/a.ts')), env));
-    const shim = measurements.at(-1)!;
-    measurements.push(await processes('baton-hook claude-code pre-tool (deny)', count, [SHIM, 'claude-code', 'pre-tool'], () => JSON.stringify(edit('bench-b', 'src/a.ts')), env));
+    const [node, cli, shim, shimDeny] = await interleavedProcesses(
+      [
+        { name: "node -e '' (baseline)", args: ['-e', ''], stdin: '' },
+        { name: 'baton --version', args: [CLI, '--version'], stdin: '' },
+        { name: 'baton-hook claude-code pre-tool (allow)', args: [SHIM, 'claude-code', 'pre-tool'], stdin: JSON.stringify(edit('bench-a', 'src/a.ts')) },
+        { name: 'baton-hook claude-code pre-tool (deny)', args: [SHIM, 'claude-code', 'pre-tool'], stdin: JSON.stringify(edit('bench-b', 'src/a.ts')) },
+      ],
+      count,
+      env,
+    );
+    if (!node || !cli || !shim || !shimDeny) throw new Error('a process case is missing');
+    measurements.push(node, cli, shim, shimDeny);
     checks.push(check('baton-hook p50 over bare node p50', shim.p50Ms - node.p50Ms, '<', SHIM_OVERHEAD_MS, 'ms', `${shim.p50Ms.toFixed(1)} - ${node.p50Ms.toFixed(1)} ms`));
     checks.push(check('baton-hook p50 / baton --version p50', shim.p50Ms / cli.p50Ms, '<', 1, 'x', `${shim.p50Ms.toFixed(1)} / ${cli.p50Ms.toFixed(1)} ms`));
     checks.push(check('baton-hook p50 to a decision (issue target; needs an idle machine)', shim.p50Ms, '<', 50, 'ms'));
@@ -152,7 +171,7 @@ export const suite: BenchSuite = {
       measurements,
       checks,
       notes: [
-        'Sequential: one editor waits for one decision at a time. The command figures include starting node; under load that start-up dominates.',
+        'Sequential: one editor waits for one decision at a time. The command figures include starting node (its processes run round-robin with the baselines, so all see the same load); under load that start-up dominates.',
         'The deny row runs through the claude-code route (exit 0, JSON deny); a codex/cursor/gemini deny is the same call with exit 2.',
       ],
     };

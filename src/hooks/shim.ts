@@ -12,7 +12,6 @@
  * exits 1. BATON_GUARD_BYPASS=1 commits anyway and logs it (server event, and a line in
  * <git common dir>/baton-guard.log).
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir, hostname, userInfo } from 'node:os';
@@ -133,9 +132,12 @@ async function hook(): Promise<void> {
   }
 }
 
+/** node:child_process is loaded only by the guard: an editor's hooks never pay for it. */
+const { spawnSync } = client === 'git' ? await import('node:child_process') : { spawnSync: undefined };
+
 function git(gitArgs: string[]): string | undefined {
-  const run = spawnSync('git', gitArgs, { encoding: 'utf8' });
-  return run.status === 0 ? run.stdout : undefined;
+  const run = spawnSync?.('git', gitArgs, { encoding: 'utf8' });
+  return run?.status === 0 ? run.stdout : undefined;
 }
 
 async function guard(): Promise<void> {
