@@ -151,6 +151,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/init/**/*.ts'],
+    ignores: ['src/init/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule('init/ writes client config files from the project identity and the hooks module\'s entries (hooks/hook-entries.ts): nothing of the server, the hub, the store or a transport.', [
+        '**/hub/**', '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', '**/core/**', '**/hooks/decisions*', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly' } },

@@ -118,6 +118,42 @@ target(audit.command('verify').description('Recompute every hash chain; exit 1 w
   process.exitCode = problems.length === 0 ? 0 : 1;
 });
 
+// ---- baton init / uninstall (issue 10) ----------------------------------------
+
+program
+  .command('init')
+  .description('Set up this repository for coordinated agents: the MCP entry, hooks and instructions of each client, and a git pre-commit guard.')
+  .option('--client <name>', 'claude-code, codex, cursor or gemini (repeatable or comma-separated; default: the clients detected, else claude-code)', collect)
+  .option('--user', "write the user's own config files (home directory) instead of the repository's")
+  .option('--http <url>', 'point the MCP entries at a shared server instead of the stdio proxy (token from BATON_TOKEN, never written)')
+  .option('--token-env <name>', 'the environment variable holding the bearer token for --http (default BATON_TOKEN)')
+  .option('--strict', 'hooks fail closed: refuse edits while the server cannot answer')
+  .option('--no-strict', 'hooks fail open again (the default)')
+  .option('--no-http', 'back to the stdio proxy after an init with --http')
+  .option('--no-git-guard', 'leave the git pre-commit hook alone')
+  .option('--dry-run', 'show what would be written, write nothing')
+  .option('--json', 'print JSON')
+  .action(async (opts: { client?: string[]; user?: boolean; http?: string | false; tokenEnv?: string; strict?: boolean; gitGuard?: boolean; dryRun?: boolean; json?: boolean }) => {
+    await import('./commands/init.js').then(({ runInitCommand }) => {
+      runInitCommand(opts);
+    });
+  });
+
+program
+  .command('uninstall')
+  .description('Take out exactly what baton init wrote (files come back byte-identical when untouched since).')
+  .option('--client <name>', 'only this client (repeatable or comma-separated; default: all)', collect)
+  .option('--user', "the user's own config files (what baton init --user wrote)")
+  .option('--purge', 'also delete the data directory (all of Baton\'s state), after a confirmation')
+  .option('--yes', 'confirm --purge without asking')
+  .option('--data-dir <dir>', 'the data directory --purge deletes (default ~/.baton)')
+  .option('--dry-run', 'show what would be removed, remove nothing')
+  .option('--json', 'print JSON')
+  .action(async (opts: { client?: string[]; user?: boolean; purge?: boolean; yes?: boolean; dataDir?: string; dryRun?: boolean; json?: boolean }) => {
+    await import('./commands/init.js').then(({ runUninstallCommand }) => runUninstallCommand(opts));
+  });
+// ---- end baton init / uninstall ----------------------------------------------
+
 /** The message of an error and of each error in its cause chain. */
 function explain(error: unknown): string {
   const parts: string[] = [];
