@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../hub/context.js';
 import { createHub, type Hub } from '../hub/hub.js';
-import { createHttpApp } from '../transports/http/http-app.js';
+import { createHttpApp, type RequestLogEntry } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
 import { ensureDataDir, lockDataDir } from './data-dir.js';
@@ -22,6 +22,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How a server logs: a Logger per component and, optionally, one line per answered request. */
+export interface ServerLogs {
+  component(name: 'hub' | 'http' | 'store'): Logger;
+  request?: ((entry: RequestLogEntry) => void) | undefined;
+}
+
 const stderrLog: Logger = {
   info: (message) => process.stderr.write(`[baton] ${message}\n`),
   error: (message, detail) => process.stderr.write(`[baton] error: ${message}${detail === undefined ? '' : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`}\n`),
@@ -29,7 +35,12 @@ const stderrLog: Logger = {
 
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 
-export async function startServer(config: ServerConfig, log: Logger = stderrLog): Promise<RunningServer> {
+/**
+ * `log` is the server's logging (`baton start`: server/log.ts), or one Logger for every
+ * component and no access log (a server inside another program; default plain stderr lines).
+ */
+export async function startServer(config: ServerConfig, log: Logger | ServerLogs = stderrLog): Promise<RunningServer> {
+  const logs: ServerLogs = 'component' in log ? log : { component: () => log };
   if (!isLoopback(config.host) && config.tokens.length === 0) {
     throw new StartupError(`refusing to listen on ${config.host} without authentication: configure tokens (BATON_TOKENS or config.json) or bind to 127.0.0.1`);
   }
@@ -46,12 +57,12 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
       opened.push(() => { lock.release(); });
     }
     opened.push(() => { removeOwnServerRecord(config.dataDir); });
-    const backend = await openBackend(config, log);
+    const backend = await openBackend(config, logs.component('store'));
     opened.push(() => backend.close());
-    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log });
+    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log: logs.component('hub') });
     opened.push(() => hub.close());
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request });
     opened.push(() => app.close());
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);
