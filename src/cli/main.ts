@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/port.js';
 import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
+import { registerClientCommands } from './client-commands.js';
 
 const port = (value: string): number => {
   const n = parsePort(value);
@@ -128,6 +129,9 @@ program
   });
 
 // ---- end of the operators' commands ----------------------------------------
+
+// ---- client commands (issue 11, helper cli): lock, task, agent, state, events, run
+registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   // A StartupError already says what is wrong and what to do, in one line.

@@ -4,7 +4,7 @@
  * piped or with --json; -f follows it across rotations until interrupted.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { defaultDataDir } from '../../server/config.js';
+import { defaultDataDir } from '../../server/server-record.js';
 import { serverLogPath } from '../../server/log-files.js';
 import { prettyLine } from '../../server/log-format.js';
 
