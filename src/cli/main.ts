@@ -113,6 +113,15 @@ storeOptions(
   await import('./commands/backup.js').then(({ runRestore }) => runRestore(file, opts));
 });
 
+storeOptions(
+  program
+    .command('doctor')
+    .description('Check the setup: config, data directory and its lock, server, /health, MCP, store and durability, clock skew, client configs and hooks. Exit 1 on any failure.')
+    .option('--url <url>', 'check this server instead of the one recorded in the data directory (default BATON_URL)'),
+).action(async (opts: { url?: string; dataDir?: string; store?: string; storeUrl?: string; json?: boolean }) => {
+  await import('./commands/doctor.js').then(({ runDoctorCommand }) => runDoctorCommand(opts));
+});
+
 program
   .command('logs')
   .description("Show the server's structured log (<data-dir>/logs/server.log, written by baton start --daemon).")

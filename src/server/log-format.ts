@@ -31,7 +31,20 @@ export function prettyLine(line: string, colour: boolean): string {
     typeof entry['reqId'] === 'string' ? paint(colour, '90', `req=${entry['reqId']}`) : '',
     ...Object.entries(entry).filter(([k]) => !OMITTED.has(k)).map(([k, v]) => paint(colour, '90', `${k}=${show(v)}`)),
   ].filter((p) => p !== '');
-  const err = entry['err'] as { stack?: unknown; message?: unknown } | undefined;
-  const stack = err && typeof err === 'object' ? (typeof err.stack === 'string' ? err.stack : show(err.message)) : undefined;
-  return `${parts.join(' ')}\n${stack === undefined ? '' : `${stack.replace(/^/gm, '    ')}\n`}`;
+  return `${parts.join(' ')}\n${errorText(entry['err'])}`;
+}
+
+/** An error's stack, then each cause's message, indented under the line. */
+function errorText(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const lines: string[] = [];
+  const first = err as { stack?: unknown; message?: unknown; cause?: unknown };
+  lines.push(typeof first.stack === 'string' ? first.stack : show(first.message));
+  let cause: unknown = first.cause;
+  for (let depth = 0; typeof cause === 'object' && cause !== null && depth < 5; depth++) {
+    const { message, cause: next } = cause as { message?: unknown; cause?: unknown };
+    lines.push(`caused by: ${typeof message === 'string' ? message : show(cause)}`);
+    cause = next;
+  }
+  return `${lines.join('\n').replace(/^/gm, '    ')}\n`;
 }

@@ -3,7 +3,7 @@
  * (<data-dir>/logs/server.log), readable on a terminal and raw JSON lines when
  * piped or with --json; -f follows it across rotations until interrupted.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { defaultDataDir } from '../../server/server-record.js';
 import { serverLogPath } from '../../server/log-files.js';
 import { prettyLine } from '../../server/log-format.js';
@@ -57,30 +57,47 @@ export async function runLogs(options: LogsOptions): Promise<void> {
     return;
   }
   let offset = 0;
-  let inode = stat?.ino;
   if (stat) {
     const last = tail(path, Math.max(0, options.lines ?? 50));
     for (const line of last.lines) print(line);
     offset = last.end;
   }
   if (options.follow !== true) return;
+  await follow(path, offset, stat !== undefined, print);
+}
+
+/**
+ * Prints what is appended to the log. The open descriptor keeps reading the file it
+ * opened after a rotation renames it, so its last lines are printed before the new
+ * file is opened from its start (a log rotated twice within one poll skips the middle one).
+ */
+async function follow(path: string, from: number, exists: boolean, print: (line: string) => void): Promise<never> {
+  let fd: number | undefined = exists ? openSync(path, 'r') : undefined;
+  let offset = from;
   let partial = '';
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = statSync(path, { throwIfNoEntry: false });
-    if (!now) continue;
-    // Rotated (a new file) or truncated: read the new one from its start.
-    if (now.ino !== inode || now.size < offset) {
-      inode = now.ino;
-      offset = 0;
-      partial = '';
-    }
-    if (now.size === offset) continue;
-    const chunk = readRange(path, offset, now.size - offset);
-    offset += chunk.length;
-    const text = partial + chunk.toString('utf8');
-    const lines = text.split('\n');
+  const drain = (): void => {
+    if (fd === undefined) return;
+    const size = fstatSync(fd).size;
+    if (size < offset) offset = 0;
+    if (size === offset) return;
+    const buffer = Buffer.alloc(size - offset);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    offset += read;
+    const lines = (partial + buffer.subarray(0, read).toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) print(line);
+  };
+  for (;;) {
+    drain();
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (now && (fd === undefined || now.ino !== fstatSync(fd).ino)) {
+      drain();
+      if (fd !== undefined) closeSync(fd);
+      fd = openSync(path, 'r');
+      offset = 0;
+      partial = '';
+      continue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
