@@ -36,18 +36,26 @@ describe('server log and baton logs', () => {
       expect(last.stdout.trim().split('\n')).toHaveLength(1);
       expect(JSON.parse(last.stdout) as unknown).toMatchObject({ path: '/health' });
 
-      // Follow, then write past the rotation size: lines keep coming from the new file.
-      const follower = spawn(process.execPath, [CLI, 'logs', '--data-dir', dataDir, '-n', '0', '-f'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      // Follow (its first line shows it runs), then write past the rotation size: every line arrives, from both files.
+      const follower = spawn(process.execPath, [CLI, 'logs', '--data-dir', dataDir, '-n', '1', '-f'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
       const seen: string[] = [];
       createInterface({ input: follower.stdout }).on('line', (line) => seen.push(line));
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      for (let i = 0; i < 40; i++) await fetch(`${url}/health`, { headers: { 'x-request-id': `follow-${i}` } });
-      const deadline = Date.now() + 10_000;
-      while (!seen.some((l) => l.includes('"follow-39"')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const until = async (done: () => boolean, ms: number): Promise<void> => {
+        const deadline = Date.now() + ms;
+        while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      await until(() => seen.length > 0, 15_000);
+      expect(seen.length).toBeGreaterThan(0);
+      for (let i = 0; i < 40; i++) {
+        await fetch(`${url}/health`, { headers: { 'x-request-id': `follow-${i}` } });
+        // Paced so that one poll of the follower never spans two rotations (it would skip the middle file).
+        if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      await until(() => seen.some((l) => l.includes('"follow-39"')), 15_000);
       follower.kill('SIGINT');
       expect(existsSync(`${logFile}.1`)).toBe(true);
-      expect(seen.some((l) => l.includes('"follow-39"'))).toBe(true);
-      expect(seen.filter((l) => l.includes('"follow-')).length).toBeGreaterThanOrEqual(30);
+      const followed = seen.filter((l) => l.includes('"follow-')).map((l) => (JSON.parse(l) as { reqId: string }).reqId);
+      expect(followed).toEqual(Array.from({ length: 40 }, (_, i) => `follow-${i}`));
     } finally {
       await runBaton(['stop', '--data-dir', dataDir]);
     }
