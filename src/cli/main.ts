@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/port.js';
 import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
+import { registerClientCommands } from './client-commands.js';
 
 const port = (value: string): number => {
   const n = parsePort(value);
@@ -174,6 +175,66 @@ program
   .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {
     await import('./commands/mcp.js').then(({ runMcpCommand }) => runMcpCommand(opts));
   });
+
+// ---- operators (issue 11, ops): backup, restore, doctor, logs --------------
+
+const storeOptions = (command: Command): Command =>
+  command
+    .option('--data-dir <dir>', 'data directory (default ~/.baton)')
+    .option('--store <kind>', 'sqlite (default), redis or postgres')
+    .option('--store-url <url>', 'redis://host:6379 or postgres://user@host/db')
+    .option('--json', 'print JSON');
+
+storeOptions(
+  program
+    .command('backup')
+    .description('Back up the store: a consistent SQLite copy (online backup API), or a JSON export of every project (or one) for any engine.')
+    .option('--out <file>', 'where to write (default <data-dir>/backups/baton-<time>.db|json)')
+    .option('--format <kind>', 'sqlite (SQLite stores; the default there) or json (any engine)')
+    .option('--project <id>', 'export only this project (JSON)'),
+).action(async (opts: { out?: string; format?: string; project?: string; dataDir?: string; store?: string; storeUrl?: string; json?: boolean }) => {
+  await import('./commands/backup.js').then(({ runBackup }) => runBackup(opts));
+});
+
+storeOptions(
+  program
+    .command('restore')
+    .argument('<file>', 'a backup written by baton backup (SQLite copy or JSON export, from any engine)')
+    .description('Restore a backup into an empty store (any engine); fencing tokens and counters never go backwards.')
+    .option('--force', 'restore into a store that already holds projects (merges into those the backup names)')
+    .option('--project <id>', 'restore only this project of the backup'),
+).action(async (file: string, opts: { force?: boolean; project?: string; dataDir?: string; store?: string; storeUrl?: string; json?: boolean }) => {
+  await import('./commands/backup.js').then(({ runRestore }) => runRestore(file, opts));
+});
+
+storeOptions(
+  program
+    .command('doctor')
+    .description('Check the setup: config, data directory and its lock, server, /health, MCP, store and durability, clock skew, client configs and hooks. Exit 1 on any failure.')
+    .option('--url <url>', 'check this server instead of the one recorded in the data directory (default BATON_URL)'),
+).action(async (opts: { url?: string; dataDir?: string; store?: string; storeUrl?: string; json?: boolean }) => {
+  await import('./commands/doctor.js').then(({ runDoctorCommand }) => runDoctorCommand(opts));
+});
+
+program
+  .command('logs')
+  .description("Show the server's structured log (<data-dir>/logs/server.log, written by baton start --daemon).")
+  .option('--data-dir <dir>', 'data directory (default ~/.baton)')
+  .option('-n, --lines <n>', 'how many of the last lines (default 50)', (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('use a whole number of lines (0 or more).');
+    return n;
+  })
+  .option('-f, --follow', 'keep printing new lines (across rotations) until interrupted')
+  .option('--json', 'print the raw JSON lines even on a terminal')
+  .action(async (opts: { dataDir?: string; lines?: number; follow?: boolean; json?: boolean }) => {
+    await import('./commands/logs.js').then(({ runLogs }) => runLogs(opts));
+  });
+
+// ---- end of the operators' commands ----------------------------------------
+
+// ---- client commands (issue 11, helper cli): lock, task, agent, state, events, run
+registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   // A StartupError already says what is wrong and what to do, in one line.

@@ -106,7 +106,11 @@ export function createHub(options: HubOptions): Hub {
     try {
       return await command.run(ctx, input, call);
     } catch (error) {
-      if (isCoordinationError(error)) throw error;
+      // Each unexpected failure is logged here, once, with its cause; transports only answer it.
+      if (isCoordinationError(error)) {
+        if (error.code === 'INTERNAL') log.error(`command ${command.name} failed`, error.cause ?? error);
+        throw error;
+      }
       log.error(`command ${command.name} failed`, error);
       throw new CoordinationError('INTERNAL', `'${command.name}' failed unexpectedly.`, undefined, { cause: error });
     }

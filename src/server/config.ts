@@ -3,12 +3,12 @@
  * (<data-dir>/config.json) over defaults.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
 import { parsePort } from './port.js';
+import { defaultDataDir } from './server-record.js';
 import { StartupError } from './startup-error.js';
 
 const STORE_KINDS = ['sqlite', 'redis', 'postgres'] as const;
@@ -65,7 +65,7 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
 }
 
-export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? join(homedir(), '.baton');
+export { defaultDataDir } from './server-record.js';
 
 /** The port a flag or variable names: digits only, 0 to 65535; undefined when it is not one. */
 

@@ -6,7 +6,7 @@ import type { Logger } from '../hub/context.js';
 import { createAuditLog } from '../hub/auth/audit-log.js';
 import { createTokenRegistry } from '../hub/auth/token-registry.js';
 import { createHub, type Hub } from '../hub/hub.js';
-import { createHttpApp } from '../transports/http/http-app.js';
+import { createHttpApp, type RequestLogEntry } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
 import { ensureDataDir, lockDataDir } from './data-dir.js';
@@ -24,6 +24,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How a server logs: a Logger per component and, optionally, one line per answered request. */
+export interface ServerLogs {
+  component(name: 'hub' | 'http' | 'store' | 'auth'): Logger;
+  request?: ((entry: RequestLogEntry) => void) | undefined;
+}
+
 const stderrLog: Logger = {
   info: (message) => process.stderr.write(`[baton] ${message}\n`),
   error: (message, detail) => process.stderr.write(`[baton] error: ${message}${detail === undefined ? '' : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`}\n`),
@@ -31,7 +37,12 @@ const stderrLog: Logger = {
 
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 
-export async function startServer(config: ServerConfig, log: Logger = stderrLog): Promise<RunningServer> {
+/**
+ * `log` is the server's logging (`baton start`: server/log.ts), or one Logger for every
+ * component and no access log (a server inside another program; default plain stderr lines).
+ */
+export async function startServer(config: ServerConfig, log: Logger | ServerLogs = stderrLog): Promise<RunningServer> {
+  const logs: ServerLogs = 'component' in log ? log : { component: () => log };
   ensureDataDir(config.dataDir);
   // What start-up has opened, closed in reverse order by close() or by a failed start.
   const opened: (() => unknown)[] = [];
@@ -45,25 +56,25 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
       opened.push(() => { lock.release(); });
     }
     opened.push(() => { removeOwnServerRecord(config.dataDir); });
-    const backend = await openBackend(config, log);
+    const backend = await openBackend(config, logs.component('store'));
     opened.push(() => backend.close());
     // Audited once any token exists (team mode); the registry, built on the hub's bus, says when.
-    const audit = createAuditLog({ store: backend.store, log });
+    const audit = createAuditLog({ store: backend.store, log: logs.component('auth') });
     let teamMode = (): boolean => false;
-    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log, audit: { enabled: () => teamMode(), record: (facts) => { audit.record(facts); } } });
+    const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log: logs.component('hub'), audit: { enabled: () => teamMode(), record: (facts) => { audit.record(facts); } } });
     opened.push(() => hub.close());
     opened.push(() => audit.close());
-    const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log });
+    const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log: logs.component('auth') });
     teamMode = () => tokens.required();
     opened.push(() => { tokens.close(); });
     if (!isLoopback(config.host) && tokens.required()) {
-      log.info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Put a TLS proxy in front (README, Team mode) and set allowed_hosts to its name.`);
+      logs.component('auth').info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Put a TLS proxy in front (README, Team mode) and set allowed_hosts to its name.`);
     }
     if (!isLoopback(config.host) && !tokens.required()) {
       throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
     }
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit, registration: config.registration }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit, registration: config.registration }, version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request });
     opened.push(() => app.close());
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);

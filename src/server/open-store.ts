@@ -22,6 +22,22 @@ function requireUrl(config: ServerConfig): string {
   return config.store.url;
 }
 
+/** The configured store alone, for tools that work on it directly (backup, restore, doctor). */
+export async function openStore(config: ServerConfig): Promise<Store> {
+  switch (config.store.kind) {
+    case 'sqlite':
+      return createSqliteStore({ path: join(config.dataDir, 'baton.db'), synchronous: config.sqliteSynchronous });
+    case 'redis': {
+      const { createRedisStore } = await import('../store/redis/redis-store.js');
+      return createRedisStore({ url: requireUrl(config), prefix: config.store.namespace });
+    }
+    case 'postgres': {
+      const { createPostgresStore } = await import('../store/postgres/postgres-store.js');
+      return createPostgresStore({ connectionString: requireUrl(config), schema: config.store.namespace });
+    }
+  }
+}
+
 export async function openBackend(config: ServerConfig, log: Logger): Promise<Backend> {
   switch (config.store.kind) {
     case 'sqlite': {

@@ -4,6 +4,7 @@
  * from server/main so that the data-directory lock can name the running server.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** What `baton status` and `baton stop` read to find a running server. */
@@ -13,6 +14,9 @@ export interface ServerRecord {
   startedAt: string;
   dataDir: string;
 }
+
+/** ~/.baton unless BATON_DATA_DIR names another (kept here, apart from the config schema, so client commands load no zod). */
+export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? join(homedir(), '.baton');
 
 export const serverRecordPath = (dataDir: string): string => join(dataDir, 'server.json');
 

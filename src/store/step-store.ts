@@ -9,10 +9,15 @@ import type { Clock } from '../core/ports.js';
 import { release, releaseAllOfKind, renew, acquire, endWait, breakLease } from './steps/lease-steps.js';
 import { heartbeat, registerMember, reportHealth, signOff } from './steps/member-steps.js';
 import { deleteScope, deleteState, putState } from './steps/state-steps.js';
+import { restoreProject } from './steps/restore-step.js';
 import { sweepProject } from './steps/sweep-step.js';
 import { addTasks, cancelTask, claimTask, releaseTask, resetTask, updateTask } from './steps/task-steps.js';
 import { immediate, type Step, type StepGuard } from './step/runner.js';
-import type { MutationContext, Store, StoreCapabilities, SweepPolicy, SweepResult, Written } from './store.js';
+import { isCoordinationError, notFound } from '../core/errors.js';
+import type { BatonEvent } from '../core/events/event.js';
+import type { Task } from '../core/tasks/task.js';
+import type { StateEntry } from '../core/state/entry.js';
+import type { MutationContext, ProjectCounters, ProjectSnapshot, Store, StoreCapabilities, SweepPolicy, SweepResult, Written } from './store.js';
 
 /** The read half of the Store port, answered by each engine with its own queries. */
 export type StoreQueries = Pick<
@@ -43,6 +48,61 @@ function guardOf(method: string, ctx: MutationContext): StepGuard {
     request: ctx.requestId === undefined ? undefined : { caller: ctx.caller ?? '', id: ctx.requestId, fingerprint: `${method}:${ctx.digest ?? ''}` },
     member: ctx.agent,
   };
+}
+
+/** Pages read per query while exporting: bounded memory per round trip, any size of project. */
+const EXPORT_PAGE = 1_000;
+
+/** The retained log, oldest first; when retention trims meanwhile, read again from the new oldest. */
+async function exportEvents(q: StoreQueries, project: string): Promise<BatonEvent[]> {
+  let from = 0;
+  for (let attempt = 0; ; attempt++) {
+    const events: BatonEvent[] = [];
+    try {
+      for (let after = from; ; ) {
+        const page = await q.readEvents({ project, after, limit: EXPORT_PAGE });
+        events.push(...page.events);
+        const last = page.events.at(-1);
+        if (!last || page.events.length < EXPORT_PAGE) return events;
+        after = last.id;
+      }
+    } catch (error) {
+      if (!isCoordinationError(error) || error.code !== 'EVENTS_GAP' || attempt >= 3) throw error;
+      from = Number(error.details?.['oldest_id'] ?? 1) - 1;
+    }
+  }
+}
+
+/**
+ * Reads a project for a backup through the engine's own queries, then its counters
+ * (in a step that writes nothing), so the counters are at least any token read.
+ */
+async function exportProject(engine: StepEngine, project: string, now: number): Promise<ProjectSnapshot> {
+  const q = engine.queries;
+  if (!(await q.projectExists(project))) throw notFound('project', project);
+  const members = await q.listMembers(project);
+  const leases = await q.listLeases(project, now);
+  const tasks: Task[] = [];
+  for (let after = 0; ; ) {
+    const page = await q.listTasks(project, { limit: EXPORT_PAGE, afterSeq: after });
+    tasks.push(...page);
+    const last = page.at(-1);
+    if (!last || page.length < EXPORT_PAGE) break;
+    after = last.seq;
+  }
+  const state: StateEntry[] = [];
+  for (const { scope } of await q.listScopes(project, now)) state.push(...(await q.listStateKeys(project, scope, '', now, Number.MAX_SAFE_INTEGER)));
+  const events = await exportEvents(q, project);
+  const header = (await engine.run(project, now, {}, immediate((s) => ({ ...s.header })))).result;
+  const counters: ProjectCounters = {
+    token: header.token,
+    ticket: header.ticket,
+    taskSeq: header.taskSeq,
+    // The log as exported: events appended after it was read are not in this backup.
+    lastEventId: events.at(-1)?.id ?? 0,
+    oldestEventId: events[0]?.id ?? 1,
+  };
+  return { project, counters, members, leases, tasks, state, events };
 }
 
 export function createStepStore(engine: StepEngine): Store {
@@ -80,6 +140,9 @@ export function createStepStore(engine: StepEngine): Store {
 
     publishEvent: (ctx, actor, topic, payload) =>
       mutate('publishEvent', ctx, immediate((s) => s.emit(event('custom', actor, topic, { topic, payload })))),
+
+    exportProject: (project, now) => exportProject(engine, project, now),
+    importProject: (ctx, snapshot, options) => mutate('importProject', ctx, (s) => restoreProject(s, snapshot, options)),
 
     async sweep(now, policy) {
       const total: SweepResult = { expiredLeases: 0, requeuedTasks: 0, abandonedMembers: 0, trimmedEvents: 0, expiredState: 0, events: [] };

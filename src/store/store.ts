@@ -219,6 +219,57 @@ export interface SweepResult {
   events: BatonEvent[];
 }
 
+// ---- backup --------------------------------------------------------------
+
+/** The project's counters: fencing tokens, waiter tickets and task order only grow, across a restore too. */
+export interface ProjectCounters {
+  token: number;
+  ticket: number;
+  taskSeq: number;
+  /** Highest event id of the log (0 when empty). */
+  lastEventId: number;
+  /** Oldest event id retained. */
+  oldestEventId: number;
+}
+
+/**
+ * Everything a project holds that outlives a restart: members, live leases, tasks, state,
+ * the retained event log and the counters. Queued waits and request-id records are left
+ * out: their callers are gone by the time a backup is restored.
+ */
+export interface ProjectSnapshot {
+  project: string;
+  counters: ProjectCounters;
+  members: Member[];
+  leases: Lease[];
+  tasks: Task[];
+  state: StateEntry[];
+  events: BatonEvent[];
+}
+
+export interface RestoreOptions {
+  /**
+   * Restore into a project that already exists: rows of the snapshot overwrite rows with the
+   * same key, the project's leases and waits are replaced, tasks it already has are kept,
+   * and restored events are appended after its log. Without it such a project is refused.
+   */
+  merge: boolean;
+}
+
+/** What a restore wrote, per kind of row. */
+export interface RestoreResult {
+  project: string;
+  members: number;
+  leases: number;
+  tasks: number;
+  /** Tasks of the snapshot the project already had (kept as they were; merge only). */
+  tasksKept: number;
+  state: number;
+  events: number;
+  /** The counters after the restore: each at least the snapshot's and the project's own. */
+  counters: ProjectCounters;
+}
+
 /** A write's answer plus the events it appended (for the in-process bus). */
 export interface Written<T> {
   result: T;
@@ -288,6 +339,20 @@ export interface Store {
   publishEvent(ctx: MutationContext, actor: string | null, topic: string, payload: unknown): Promise<Written<BatonEvent>>;
   /** Throws EVENTS_GAP when `after` is older than the retained log. */
   readEvents(input: ReadEventsInput): Promise<EventPage>;
+
+  // backup
+  /**
+   * Reads a project for a backup. Each kind of row is read as of its own moment, and the
+   * counters after the rows, so they are at least every token, ticket and task number read
+   * (a restore can then never hand out a token again). NOT_FOUND when the project does not exist.
+   */
+  exportProject(project: string, now: number): Promise<ProjectSnapshot>;
+  /**
+   * Writes a snapshot into its project in one atomic step. Refuses (ALREADY_EXISTS) a project
+   * that exists unless `merge`. Counters become at least the snapshot's; event ids are kept
+   * when the log is empty, else the restored events follow the log.
+   */
+  importProject(ctx: MutationContext, snapshot: ProjectSnapshot, options: RestoreOptions): Promise<Written<RestoreResult>>;
 
   // projects and upkeep
   countProject(project: string, now: number): Promise<ProjectCounts>;

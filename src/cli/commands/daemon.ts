@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir, loadServerConfig, type ConfigOverrides, type ServerConfig } from '../../server/config.js';
 import { ensureDataDir } from '../../server/data-dir.js';
+import { serverLogPath } from '../../server/log-files.js';
 import { readServerRecord } from '../../server/server-record.js';
 import { StartupError } from '../../server/startup-error.js';
 import { answers, runningServer } from './server-control.js';
@@ -55,7 +56,9 @@ async function spawnServer(config: ServerConfig, options: DaemonOptions): Promis
   const entry = fileURLToPath(new URL('../main.js', import.meta.url));
   const args = [entry, 'start', '--data-dir', config.dataDir, '--host', config.host, '--port', String(config.port), '--store', config.store.kind];
   if (config.store.url) args.push('--store-url', config.store.url);
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
+  // The structured log goes to <data-dir>/logs/server.log (rotated, `baton logs`); baton.log keeps what the process prints.
+  const env = { ...process.env, BATON_LOG_FILE: process.env['BATON_LOG_FILE'] ?? serverLogPath(config.dataDir) };
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env });
   closeSync(out);
   child.unref();
   const deadline = Date.now() + timeoutMs;

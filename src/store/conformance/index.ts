@@ -1,12 +1,13 @@
 /**
  * @module The Store conformance suite: one function that registers every
  * behaviour the Store port promises (leases, tasks, presence, state, events,
- * sweep, idempotency, races) against a store factory. Each backend's test file
+ * sweep, idempotency, races, backup) against a store factory. Each backend's test file
  * calls it once; a gap is declared as a skip with a reason, and a skip that names
  * no existing test fails the suite, so the list cannot go stale.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { backupCases } from './backup.case.js';
 import { eventCases } from './events.case.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
 import { createEnv, type CaseFn, type Harness, type StoreTestEnv } from './harness.js';
@@ -39,6 +40,7 @@ const TOPICS: [string, (h: Harness) => void][] = [
   ['sweep', sweepCases],
   ['idempotency', idempotencyCases],
   ['races', raceCases],
+  ['backup', backupCases],
 ];
 
 /**

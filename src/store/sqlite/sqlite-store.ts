@@ -100,7 +100,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         }
       }
       const applied = new Set(batch.flatMap((job, i) => (outcomes[i]?.ok ? [job.project] : [])));
-      for (const plan of plans.values()) if (applied.has(plan.project)) applyPlan(q, plan);
+      // A step that only read (a backup reading the counters) writes nothing, as on the other engines.
+      for (const plan of plans.values()) if (applied.has(plan.project) && (!plan.isEmpty || plan.creates)) applyPlan(q, plan);
       sql.commit.run();
       fault = undefined;
     } catch (error) {

@@ -29,6 +29,14 @@ export interface StepContext {
   remove(table: Table, key: string): void;
   /** Drops the oldest events so that at most `keep` remain; returns how many go. */
   trimEvents(keep: number): number;
+  /** Raises a counter to at least `value` (a restore: tokens and tickets never go backwards). */
+  raise(counter: Counter, value: number): void;
+  /**
+   * Appends events restored from a backup, oldest first, keeping their time and content.
+   * Into an empty log they keep their ids (the log then starts at the first one); after
+   * existing events they are numbered on from the log's end, so ids stay gap-free.
+   */
+  appendRestored(events: readonly BatonEvent[]): number;
 }
 
 export type Step<T> = (s: StepContext) => StepGen<T>;
@@ -101,6 +109,20 @@ function createContext(plan: Plan, now: number): StepContext {
       plan.header = { ...plan.header, oldestEventId: floor };
       plan.trimBelow = floor;
       return count;
+    },
+    raise(counter, value) {
+      if (value > plan.header[counter]) plan.header = { ...plan.header, [counter]: value };
+    },
+    appendRestored(events) {
+      const first = events[0];
+      if (first === undefined) return 0;
+      const emptyLog = plan.header.lastEventId === 0 && plan.events.length === 0;
+      const start = emptyLog ? first.id : plan.header.lastEventId + 1;
+      events.forEach((e, i) => {
+        plan.events.push({ ...e, project: plan.project, id: start + i });
+      });
+      plan.header = { ...plan.header, lastEventId: start + events.length - 1, ...(emptyLog ? { oldestEventId: start } : {}) };
+      return events.length;
     },
   };
 }

@@ -3,6 +3,8 @@
  * (/api/events), MCP (/mcp), the dashboard (/dashboard), the editor hooks (/hooks), /health and the OpenAPI
  * document. Every error leaves as the typed JSON body.
  */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Logger } from '../../hub/context.js';
@@ -22,6 +24,7 @@ import { createRateLimiter } from '../../hub/auth/rate-limiter.js';
 import { registerAdminRoutes } from '../rest/admin-routes.js';
 import { registerRegistrationRoute } from '../rest/register-route.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
+import { enterRequest } from './request-context.js';
 
 export interface HttpAppOptions {
   hub: Hub;
@@ -38,6 +41,24 @@ export interface HttpAppOptions {
   requestTimeoutMs?: number | undefined;
   /** Refused authentications per address and minute before it is refused for the rest of the minute (default 30). */
   authFailuresPerMinute?: number | undefined;
+  /** Called once per answered request (the access log); none when omitted. */
+  requestLog?: ((entry: RequestLogEntry) => void) | undefined;
+}
+
+/** One answered request, as the access log records it. */
+export interface RequestLogEntry {
+  reqId: string;
+  method: string;
+  /** The path without its query (a query may carry a token). */
+  path: string;
+  status: number;
+  ms: number;
+}
+
+/** A caller's X-Request-Id when it is a plain short token (so it cannot forge log lines), else a new one. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -62,6 +83,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: false,
+    genReqId: requestIdOf,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
     // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
@@ -96,6 +118,25 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // The request id: answered in X-Request-Id, and on every log line written while the request is handled
+  // (entered again before the handler: body parsing runs in the socket's async context).
+  app.addHook('onRequest', (request, reply, done) => {
+    enterRequest(request.id);
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('preHandler', (request, _reply, done) => {
+    enterRequest(request.id);
+    done();
+  });
+  const requestLog = options.requestLog;
+  if (requestLog) {
+    app.addHook('onResponse', (request, reply, done) => {
+      requestLog({ reqId: request.id, method: request.method, path: request.url.split('?')[0] ?? '', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
+      done();
+    });
+  }
+
   // Every route, /health, /metrics and the OpenAPI document included: a DNS-rebinding page may not read any of them.
   app.addHook('onRequest', (request, _reply, done) => {
     try {
@@ -125,9 +166,13 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
-    if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
+    // Logged once: a failure inside a command was logged by the hub with its cause; this logs the rest.
+    if (coordination.code === 'INTERNAL' && !(error instanceof CoordinationError)) {
+      enterRequest(request.id);
+      log.error('request failed', error);
+    }
     void reply.status(HTTP_STATUS[coordination.code]).send(wireError(coordination));
   });
   app.setNotFoundHandler((request, reply) => {
