@@ -59,6 +59,29 @@ function registerLock(program: Command): void {
   });
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function registerRun(program: Command): void {
+  clientOptions(
+    program
+      .command('run')
+      .description('Run a command while holding locks, files or a worker slot: waits FIFO, renews, forwards signals, releases at the end.')
+      .argument('<command...>', 'the command and its arguments (after --)'),
+  )
+    .option('--lock <name>', 'a lock to hold (repeat for several)', collect)
+    .option('--reserve <glob>', 'file globs to reserve (repeat for several)', collect)
+    .option('--slot', 'hold one of the project\'s worker slots')
+    .option('--wait <seconds>', "how long to wait for all of them (default 'forever'; 0 = exit 75 at once when busy)", secondsFlag)
+    .option('--ttl <seconds>', 'lease length, renewed every third of it; if baton run dies the leases lapse after this (default 60)', secondsFlag)
+    .option('--grace <seconds>', 'after a lost lease, SIGTERM, then SIGKILL after this long (default 10)', secondsFlag)
+    .passThroughOptions()
+    .action(async (argv: string[], opts: Record<string, unknown>) => {
+      await import('./commands/run.js').then(({ runCommand }) => runCommand(argv, opts));
+    });
+}
+
 export function registerClientCommands(program: Command): void {
+  program.enablePositionalOptions();
   registerLock(program);
+  registerRun(program);
 }

@@ -6,7 +6,7 @@
  * the server nor the stores (start-up time is what a script or a hook pays); the
  * `import(...).then(({ name }) => …)` form is the one the unused-exports check follows.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/port.js';
 import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
@@ -19,6 +19,8 @@ const port = (value: string): number => {
 };
 
 const program = new Command().name('baton').description('Coordination server for AI coding agents.').version(VERSION);
+// Commander has printed what is wrong; a usage mistake exits 2 (client/exit-codes.ts), help and --version 0.
+program.exitOverride();
 
 program
   .command('start')
@@ -86,6 +88,7 @@ program
 registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   // A StartupError already says what is wrong and what to do, in one line.
   process.stderr.write(`baton: ${error instanceof StartupError ? error.message : explain(error)}\n`);
   process.exit(1);
