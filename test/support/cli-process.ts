@@ -18,7 +18,8 @@ export interface CliRun {
 export interface LiveBaton {
   child: ChildProcess;
   done: Promise<CliRun>;
-  /** What it wrote to stderr so far. */
+  /** What it wrote to stdout and stderr so far. */
+  stdout: () => string;
   stderr: () => string;
 }
 
@@ -37,7 +38,7 @@ export function spawnBaton(args: readonly string[], env: Record<string, string> 
       resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
     });
   });
-  return { child, done, stderr: () => stderr };
+  return { child, done, stdout: () => stdout, stderr: () => stderr };
 }
 
 export const baton = (args: readonly string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliRun> => spawnBaton(args, env, timeoutMs).done;
