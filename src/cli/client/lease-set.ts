@@ -113,7 +113,7 @@ export class LeaseSet {
           if (answer['claimed'] !== true) return 'the worker slot was taken';
           break;
         case 'files':
-          answer = await this.client.call('reserve_files', { paths: lease.paths ?? [], renew: lease.name, token: lease.token, ttl_seconds: ttl });
+          answer = await this.client.call('reserve_files', { paths: lease.paths ?? [], renew: lease.name, ttl_seconds: ttl });
           break;
       }
       if (answer['token'] !== lease.token) {

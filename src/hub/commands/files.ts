@@ -63,8 +63,7 @@ export const fileCommands = [
       reason: shortText.optional(),
       dry_run: z.boolean().optional(),
       take_free: z.boolean().optional(),
-      renew: z.string().min(1).max(100).optional().describe('Your reservation_id: extend it by ttl_seconds instead.'),
-      token: z.number().int().min(1).optional().describe('With renew: its token (a lapsed one is LEASE_LOST).'),
+      renew: z.string().min(1).max(100).optional().describe('Your reservation_id: extend it.'),
     }),
     output: z.object({
       reserved: z.boolean(),
@@ -89,7 +88,7 @@ export const fileCommands = [
       const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs);
       if (input.renew !== undefined) {
         // Renewing is re-reserving what you hold (one idea, one tool); the paths stay as reserved.
-        const lease = ctx.publish(await ctx.store.renewLease(ctx.actAs(call), { kind: 'files', resource: input.renew, holder, token: input.token }, ttlMs));
+        const lease = ctx.publish(await ctx.store.renewLease(ctx.actAs(call), { kind: 'files', resource: input.renew, holder }, ttlMs));
         return { reserved: true, reservation_id: lease.resource, token: lease.token, paths: lease.paths, expires_in_s: Math.round((lease.expiresAt - ctx.now()) / 1000), renewed: true };
       }
       const reserve = async (list: string[], mutation = ctx.actAs(call)) =>
