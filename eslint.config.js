@@ -161,7 +161,7 @@ export default tseslint.config(
   },
   {
     // Client commands talk to a running server over REST and must start fast: nothing of the server, the hub or a store.
-    files: ['src/cli/client/**/*.ts', 'src/cli/output.ts', 'src/cli/act.ts', 'src/cli/client-commands.ts', 'src/cli/commands/{lock,task,task-file,agent,state,events,run,run-*}.ts'],
+    files: ['src/cli/client/**/*.ts', 'src/cli/output.ts', 'src/cli/act.ts', 'src/cli/client-commands.ts', 'src/cli/commands/{lock,task,task-file,agent,state,events,run,status-summary}.ts'],
     rules: {
       'no-restricted-imports': layerRule('cli/client and the client commands speak REST through cli/client/http-client.ts: they may read the server record (server/server-record.ts), the route table (transports/rest/routes.ts) and project/, nothing else of the server (start-up time).', [
         '**/hub/**', '**/store/**', '**/bus/**', '**/server/**', '!**/server/server-record.js', '**/transports/*.js', '**/transports/{http,mcp,sse}/**', '**/transports/rest/{openapi,query,rest-routes}.js', '**/core/**', '!**/core/errors.js',
@@ -172,7 +172,7 @@ export default tseslint.config(
   {
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly' } },
+    languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setInterval: 'readonly' } },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'src/store/conformance/**/*.ts'],

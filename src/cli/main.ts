@@ -6,7 +6,7 @@
  * the server nor the stores (start-up time is what a script or a hook pays); the
  * `import(...).then(({ name }) => …)` form is the one the unused-exports check follows.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { parsePort } from '../server/port.js';
 import { StartupError } from '../server/startup-error.js';
 import { VERSION } from '../server/version.js';
@@ -19,6 +19,8 @@ const port = (value: string): number => {
 };
 
 const program = new Command().name('baton').description('Coordination server for AI coding agents.').version(VERSION);
+// Commander has printed what is wrong; a usage mistake exits 2 (client/exit-codes.ts), help and --version 0.
+program.exitOverride();
 
 program
   .command('start')
@@ -36,7 +38,20 @@ program
       return;
     }
     const daemon = await import('./commands/daemon.js').then(({ startDaemon }) => startDaemon(overrides));
-    if (daemon.alreadyRunning) process.stderr.write(`baton: a Baton server was already running for ${daemon.dataDir} (pid ${daemon.pid}); not starting another\n`);
+    if (daemon.alreadyRunning) process.stderr.write(`baton: a Baton server was already running for ${daemon.dataDir} (pid ${daemon.pid}, ${daemon.url}); not starting another\n`);
+    process.stdout.write(`${daemon.url}\n`);
+  });
+
+program
+  .command('restart')
+  .description('Stop the server running for this data directory (if any) and start it again in the background.')
+  .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+  .option('--port <port>', 'port (0 picks a free one; default: the one it had, else 3100)', port)
+  .option('--data-dir <dir>', 'where state lives (default ~/.baton)')
+  .option('--store <kind>', 'sqlite (default), redis or postgres')
+  .option('--store-url <url>', 'redis://host:6379 or postgres://user@host/db')
+  .action(async (opts: { host?: string; port?: number; dataDir?: string; store?: string; storeUrl?: string }) => {
+    const daemon = await import('./commands/restart.js').then(({ restartServer }) => restartServer(opts));
     process.stdout.write(`${daemon.url}\n`);
   });
 
@@ -47,7 +62,9 @@ program
   .option('--json', 'print JSON')
   .action(async (opts: { dataDir?: string; json?: boolean }) => {
     const status = await import('./commands/server-control.js').then(({ serverStatus }) => serverStatus(opts.dataDir, { cwd: process.cwd(), env: process.env }));
-    process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${status.message}\n`);
+    // The project at a glance (coordinator_status), when the server answers.
+    const summary = await import('./commands/status-summary.js').then(({ projectSummary }) => projectSummary(status));
+    process.stdout.write(opts.json ? `${JSON.stringify({ ...status, ...summary.json }, null, 2)}\n` : `${status.message}\n${summary.text}`);
     process.exitCode = status.running ? 0 : 1;
   });
 
@@ -237,6 +254,7 @@ program
 registerClientCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   // A StartupError already says what is wrong and what to do, in one line.
   process.stderr.write(`baton: ${error instanceof StartupError || (error instanceof Error && error.name === 'TokenCommandError') ? error.message : explain(error)}\n`);
   process.exit(1);

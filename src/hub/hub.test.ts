@@ -225,3 +225,20 @@ describe('failures', () => {
     expect(logged).toEqual([]);
   });
 });
+
+describe('reserve_files renew', () => {
+  it('extends your reservation with the same token; a lapsed one is LEASE_LOST or gone, another holder NOT_HOLDER', async () => {
+    await register('alice');
+    await register('bob');
+    const first = (await run('reserve_files', { paths: ['src/a/**'], ttl_seconds: 60 }, as('alice'))) as { reservation_id: string; token: number };
+    clock.advance(50_000);
+    const renewed = await run('reserve_files', { paths: ['src/a/**'], renew: first.reservation_id, ttl_seconds: 60 }, as('alice'));
+    expect(renewed).toMatchObject({ reserved: true, renewed: true, reservation_id: first.reservation_id, token: first.token, paths: ['src/a/**'], expires_in_s: 60 });
+    clock.advance(50_000);
+    // Still held past its first expiry: bob is refused.
+    expect(await run('reserve_files', { paths: ['src/a/x.ts'] }, as('bob'))).toMatchObject({ reserved: false });
+    await failure(run('reserve_files', { paths: ['src/a/**'], renew: first.reservation_id }, as('bob')), 'NOT_HOLDER');
+    clock.advance(61_000);
+    await expect(run('reserve_files', { paths: ['src/a/**'], renew: first.reservation_id }, as('alice'))).rejects.toMatchObject({ code: expect.stringMatching(/^(LEASE_LOST|NOT_FOUND)$/) });
+  });
+});

@@ -23,6 +23,10 @@ const granted = (answer: Answer): boolean => answer['acquired'] === true || answ
 /** Calls `command` (acquire_lock or claim_worker_slot) until it grants; the last answer either way. */
 export async function acquireWaiting(client: BatonClient, command: 'acquire_lock' | 'claim_worker_slot', input: Answer, options: WaitOptions): Promise<Answer> {
   const deadline = Date.now() + options.waitSeconds * 1000;
+  // Ask once without waiting, so a waiter hears at once who holds it (a long-poll answers only at its end).
+  const first = await client.call(command, input, { signal: options.signal });
+  if (granted(first) || options.waitSeconds <= 0) return first;
+  options.onBlocked?.(first);
   for (;;) {
     const remaining = Math.max(0, (deadline - Date.now()) / 1000);
     const wait = Math.min(remaining, CHUNK_SECONDS);

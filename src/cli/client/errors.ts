@@ -45,7 +45,7 @@ export class UsageError extends Error {
 }
 
 /** A lease is held by someone else and the command was not to wait (longer). */
-class BusyError extends Error {
+export class BusyError extends Error {
   override readonly name = 'BusyError';
   readonly hint: string;
   readonly answer: Readonly<Record<string, unknown>> | undefined;

@@ -53,7 +53,7 @@ export async function lockAcquire(name: string, flags: AcquireFlags): Promise<vo
       onBlocked: (blocked) => {
         // Say who holds it once per holder, on stderr: stdout is the result.
         const holder = str(blocked['holder']);
-        if (!flags.json && (flags.wait ?? 0) > 0 && !shown.has(holder)) process.stderr.write(`waiting: ${blockedLine(blocked)}`);
+        if ((flags.wait ?? 0) > 0 && !shown.has(holder)) process.stderr.write(`waiting: ${blockedLine(blocked)}`);
         shown.add(holder);
       },
     });

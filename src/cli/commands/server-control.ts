@@ -4,8 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { describeProject, resolveProject, type ProjectIdentity } from '../../project/identity.js';
-import { defaultDataDir } from '../../server/config.js';
-import { processAlive, readServerRecord, serverRecordPath } from '../../server/server-record.js';
+import { defaultDataDir, processAlive, readServerRecord, serverRecordPath } from '../../server/server-record.js';
 
 export interface ServerStatus {
   running: boolean;

@@ -63,6 +63,7 @@ export const fileCommands = [
       reason: shortText.optional(),
       dry_run: z.boolean().optional(),
       take_free: z.boolean().optional(),
+      renew: z.string().min(1).max(100).optional().describe('Your reservation_id: extend it.'),
     }),
     output: z.object({
       reserved: z.boolean(),
@@ -70,6 +71,7 @@ export const fileCommands = [
       token: z.number().int().optional(),
       paths: z.array(z.string()).optional().describe('What was reserved.'),
       expires_in_s: z.number().optional(),
+      renewed: z.boolean().optional(),
       conflict: z.boolean().optional(),
       overlaps: z.array(overlapSchema).optional(),
       free_paths: z.array(z.string()).optional(),
@@ -83,10 +85,16 @@ export const fileCommands = [
         return { reserved: false, conflict: found.overlaps.length > 0, ...(found.overlaps.length > 0 ? { overlaps: found.overlaps } : {}), ...(found.free.length > 0 ? { free_paths: found.free } : {}) };
       }
       const holder = ctx.agentOf(call);
+      const ttlMs = Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs);
+      if (input.renew !== undefined) {
+        // Renewing is re-reserving what you hold (one idea, one tool); the paths stay as reserved.
+        const lease = ctx.publish(await ctx.store.renewLease(ctx.actAs(call), { kind: 'files', resource: input.renew, holder }, ttlMs));
+        return { reserved: true, reservation_id: lease.resource, token: lease.token, paths: lease.paths, expires_in_s: Math.round((lease.expiresAt - ctx.now()) / 1000), renewed: true };
+      }
       const reserve = async (list: string[], mutation = ctx.actAs(call)) =>
         ctx.publish(
           await ctx.store.acquireLease(mutation, {
-            request: { kind: 'files', resource: ctx.ids.next('res'), paths: list, holder, mode, limit: null, ttlMs: Math.min(ms(input.ttl_seconds, ctx.config.defaultLeaseTtlMs), ctx.config.maxLeaseTtlMs), reason: input.reason ?? null },
+            request: { kind: 'files', resource: ctx.ids.next('res'), paths: list, holder, mode, limit: null, ttlMs, reason: input.reason ?? null },
             force: false,
             thresholds: ctx.config.thresholds,
           }),

@@ -127,7 +127,9 @@ export function* acquire(s: StepContext, input: AcquireInput): StepGen<AcquireRe
 
 /** Finds the caller's own lease, raising the error that explains why it is not there. A stale token never learns the live one. */
 function* ownLease(s: StepContext, ref: LeaseRef): StepGen<Lease> {
-  const mine = yield* read({ t: 'lease', id: leaseId(ref) });
+  const found = yield* read({ t: 'lease', id: leaseId(ref) });
+  // A reservation's id names no holder: someone else's reservation is not yours to renew or release.
+  const mine = found && found.holder === ref.holder ? found : null;
   if (mine && isLive(mine, s.now)) {
     if (ref.token !== undefined && ref.token !== mine.token) {
       throw new CoordinationError('LEASE_LOST', `Your token ${ref.token} for '${ref.resource}' is stale: the lease was granted again since.`, { resource: ref.resource });
