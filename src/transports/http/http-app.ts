@@ -9,6 +9,7 @@ import type { Hub } from '../../hub/hub.js';
 import { storeHealth } from '../../hub/commands/status.js';
 import { buildOpenApi } from '../rest/openapi.js';
 import { registerRestRoutes } from '../rest/rest-routes.js';
+import { registerTaskCoordinatorApi } from '../rest/task-coordinator-api.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
@@ -115,6 +116,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   app.get(`${API_PREFIX}/openapi.json`, () => Promise.resolve(openapi));
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
+  registerTaskCoordinatorApi(app, hub, security);
   registerSseRoute(app, hub, security);
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
