@@ -6,9 +6,10 @@
 import { invalidInput } from '../core/errors.js';
 import { powerPackProfile } from './power-pack.js';
 import type { Profile } from './profile.js';
+import { sessionCoordinatorProfile } from './session-coordinator.js';
 import { taskCoordinatorProfile } from './task-coordinator.js';
 
-export const PROFILES: readonly Profile[] = [powerPackProfile, taskCoordinatorProfile];
+export const PROFILES: readonly Profile[] = [powerPackProfile, taskCoordinatorProfile, sessionCoordinatorProfile];
 
 /** The profile named, or INVALID_INPUT listing those that exist. */
 export function profileNamed(name: string): Profile {
