@@ -82,6 +82,19 @@ program
     await import('./commands/mcp.js').then(({ runMcpCommand }) => runMcpCommand(opts));
   });
 
+program
+  .command('import')
+  .description("Import a seed's saved state into the running server: seed 001's task-coordinator.db, or seed 002's .claude/session-state directory.")
+  .argument('<path>', 'the SQLite database (task-coordinator) or the state directory (session-coordinator)')
+  .requiredOption('--from <seed>', 'task-coordinator | session-coordinator')
+  .option('--url <url>', 'server (default BATON_URL, else the local server, started if none answers)')
+  .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else the current directory's git repository)")
+  .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (path: string, opts: { from: string; url?: string; project?: string; dataDir?: string; json?: boolean }) => {
+    await import('./commands/import.js').then(({ runImportCommand }) => runImportCommand({ ...opts, path }));
+  });
+
 program.parseAsync().catch((error: unknown) => {
   // A StartupError already says what is wrong and what to do, in one line.
   process.stderr.write(`baton: ${error instanceof StartupError ? error.message : explain(error)}\n`);
