@@ -170,6 +170,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/profiles/**/*.ts'],
+    ignores: ['src/profiles/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': layerRule("profiles/ maps a seed's tool names onto hub commands (hub.execute): it may use core/ and hub/, never the store, the bus, a transport, the server or the CLI.", [
+        '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
+      ]),
+    },
+  },
+  {
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { parserOptions: { projectService: false }, globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setInterval: 'readonly' } },

@@ -188,8 +188,9 @@ program
   .option('--agent <id>', 'act as this agent (default BATON_AGENT, else CLAUDE_CODE_SESSION_ID)')
   .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else the current directory's git repository)")
   .option('--toolsets <list>', 'comma-separated toolsets to offer (default BATON_MCP_TOOLSETS, else all the server offers)')
+  .option('--profile <name>', "a seed's tool names instead of Baton's: power-pack, task-coordinator, session-coordinator, coordination-hub (default BATON_MCP_PROFILE)")
   .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
-  .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; dataDir?: string }) => {
+  .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; profile?: string; dataDir?: string }) => {
     await import('./commands/mcp.js').then(({ runMcpCommand }) => runMcpCommand(opts));
   });
 
@@ -252,6 +253,19 @@ program
 
 // ---- client commands (issue 11, helper cli): lock, task, agent, state, events, run
 registerClientCommands(program);
+
+program
+  .command('import')
+  .description("Import a seed's saved state into the running server: seed 001's task-coordinator.db, or seed 002's .claude/session-state directory.")
+  .argument('<path>', 'the SQLite database (task-coordinator) or the state directory (session-coordinator)')
+  .requiredOption('--from <seed>', 'task-coordinator | session-coordinator')
+  .option('--url <url>', 'server (default BATON_URL, else the local server, started if none answers)')
+  .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else the current directory's git repository)")
+  .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (path: string, opts: { from: string; url?: string; project?: string; dataDir?: string; json?: boolean }) => {
+    await import('./commands/import.js').then(({ runImportCommand }) => runImportCommand({ ...opts, path }));
+  });
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

@@ -81,9 +81,12 @@ function nearestField(unknown: string, known: readonly string[]): string | undef
   return best;
 }
 
-const strictSchemas = new WeakMap<Command, z.ZodObject>();
+/** What strict parsing needs of a command (a compatibility profile's tool has the same). */
+export type InputSpec = Pick<Command, 'name' | 'input' | 'advertise'>;
 
-function strictOf(command: Command): z.ZodObject {
+const strictSchemas = new WeakMap<InputSpec, z.ZodObject>();
+
+function strictOf(command: InputSpec): z.ZodObject {
   let strict = strictSchemas.get(command);
   if (!strict) {
     strict = command.input.strict();
@@ -92,7 +95,7 @@ function strictOf(command: Command): z.ZodObject {
   return strict;
 }
 
-function describeIssues(command: Command, error: z.ZodError): CoordinationError {
+function describeIssues(command: InputSpec, error: z.ZodError): CoordinationError {
   const issues = error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
   const unknown = error.issues.find((i): i is z.core.$ZodIssueUnrecognizedKeys => i.code === 'unrecognized_keys');
   if (unknown && unknown.path.length === 0) {
@@ -121,7 +124,7 @@ function describeIssues(command: Command, error: z.ZodError): CoordinationError 
 }
 
 /** The validated input of `command`, or INVALID_INPUT saying what to fix. */
-export function parseInput(command: Command, rawInput: unknown): Record<string, unknown> {
+export function parseInput(command: InputSpec, rawInput: unknown): Record<string, unknown> {
   let parsed: ReturnType<z.ZodObject['safeParse']>;
   try {
     parsed = strictOf(command).safeParse(rawInput ?? {});

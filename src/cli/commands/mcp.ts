@@ -22,7 +22,14 @@ export interface McpCommandOptions {
   agent?: string | undefined;
   project?: string | undefined;
   toolsets?: string | undefined;
+  profile?: string | undefined;
   dataDir?: string | undefined;
+}
+
+/** What the endpoint serves: Baton's toolsets, or a seed's compatibility profile. */
+interface Selection {
+  toolsets: string | undefined;
+  profile: string | undefined;
 }
 
 const log = (message: string): void => {
@@ -53,18 +60,19 @@ async function departure(dataDir: string, ms: number): Promise<void> {
 }
 
 /** Gets the local server answering again after it stopped, and answers its MCP endpoint. */
-async function restartLocalServer(dataDir: string, toolsets: string | undefined): Promise<URL> {
+async function restartLocalServer(dataDir: string, selection: Selection): Promise<URL> {
   await departure(dataDir, 10_000);
   const daemon = await startDaemon({ dataDir }, { onSpawn: () => { log(`no Baton server answers for ${dataDir}; starting a new one in the background`); } });
   log(daemon.alreadyRunning ? `a Baton server answers at ${daemon.url} again; carrying on there` : `started a Baton server at ${daemon.url} (stop it with: baton stop)`);
-  return mcpEndpoint(daemon.url, toolsets);
+  return mcpEndpoint(daemon.url, selection);
 }
 
-/** The /mcp endpoint to forward to, with the chosen toolsets. */
-function mcpEndpoint(base: string, toolsets: string | undefined): URL {
+/** The /mcp endpoint to forward to, with the chosen toolsets or profile. */
+function mcpEndpoint(base: string, selection: Selection): URL {
   const url = new URL(base);
   if (!url.pathname.endsWith('/mcp')) url.pathname = `${url.pathname.replace(/\/$/, '')}/mcp`;
-  if (toolsets) url.searchParams.set('toolsets', toolsets);
+  if (selection.toolsets) url.searchParams.set('toolsets', selection.toolsets);
+  if (selection.profile) url.searchParams.set('profile', selection.profile);
   return url;
 }
 
@@ -74,14 +82,17 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<void> {
   const project = resolveProject({ cwd: process.cwd(), explicit: options.project, env });
   const checkout = project.root === undefined ? '' : ` (work tree ${project.root}${project.branch === undefined ? '' : `, branch ${project.branch}`})`;
   log(`project ${project.id}: ${describeProject(project)}${checkout}`);
-  const explicit = options.url ?? (env['BATON_URL'] || undefined);
+  const profile = options.profile ?? (env['BATON_MCP_PROFILE'] || undefined);
+  // Seed 001's client found its server through TASK_COORDINATOR_URL; its configs keep working under its profile.
+  const seedUrl = profile === 'task-coordinator' ? env['TASK_COORDINATOR_URL'] || undefined : undefined;
+  const explicit = options.url ?? (env['BATON_URL'] || seedUrl);
   const dataDir = options.dataDir ?? defaultDataDir();
   const base = explicit ?? (await localServerUrl(dataDir));
-  const toolsets = options.toolsets ?? env['BATON_MCP_TOOLSETS'];
+  const selection: Selection = { toolsets: options.toolsets ?? env['BATON_MCP_TOOLSETS'], profile };
   const agentId = options.agent ?? env['BATON_AGENT'] ?? env['CLAUDE_CODE_SESSION_ID'];
   await runStdioProxy({
-    endpoint: mcpEndpoint(base, toolsets),
-    restart: explicit === undefined ? () => restartLocalServer(dataDir, toolsets) : undefined,
+    endpoint: mcpEndpoint(base, selection),
+    restart: explicit === undefined ? () => restartLocalServer(dataDir, selection) : undefined,
     agentId: agentId === '' ? undefined : agentId,
     project: project.id,
     token: env['BATON_TOKEN'],

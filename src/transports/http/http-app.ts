@@ -12,6 +12,7 @@ import type { Hub } from '../../hub/hub.js';
 import { storeHealth } from '../../hub/commands/status.js';
 import { buildOpenApi } from '../rest/openapi.js';
 import { registerRestRoutes } from '../rest/rest-routes.js';
+import { registerTaskCoordinatorApi } from '../rest/task-coordinator-api.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
@@ -192,6 +193,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerRestRoutes(app, hub, security);
   registerAdminRoutes(app, security);
   registerRegistrationRoute(app, security, security.registration, createRateLimiter(REGISTRATIONS, { now: Date.now }, 'registrations from this address'));
+  registerTaskCoordinatorApi(app, hub, security);
   registerSseRoute(app, hub, security);
   registerDashboardRoute(app, hub, security);
   registerHookRoutes(app, hub, security);

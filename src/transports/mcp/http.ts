@@ -20,7 +20,10 @@ import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { createEventFeed } from './event-feed.js';
 import { HttpSessionTransport } from './http-transport.js';
+import { profileNamed } from '../../profiles/index.js';
+import type { Profile } from '../../profiles/profile.js';
 import { buildMcpServer } from './mcp-server.js';
+import { buildProfileServer } from './profile-server.js';
 import { createModernEndpoint } from './modern-endpoint.js';
 import { classify, SERVED_REVISIONS } from './revisions.js';
 
@@ -41,6 +44,7 @@ const DEFAULT_SESSION_IDLE_MS = 10 * 60_000;
 interface Query {
   toolsets?: string;
   project?: string;
+  profile?: string;
 }
 
 const rpcError = (reply: FastifyReply, status: number, code: number, message: string, data?: unknown, id: RequestId | null = null): FastifyReply =>
@@ -85,11 +89,21 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     return wanted;
   }
 
+  /** The compatibility profile a request chose with ?profile= (src/profiles), or undefined for Baton's own catalog. */
+  function profileOf(request: FastifyRequest): Profile | undefined {
+    const name = (request.query as Query).profile;
+    return name === undefined || name === '' ? undefined : profileNamed(name);
+  }
+
   function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
+    const profile = profileOf(request);
     const toolsets = toolsetsOf(request);
     if (sessions.size >= maxSessions) evictOne();
     const transport = new HttpSessionTransport(randomUUID());
-    const server = buildMcpServer(hub, { version: options.version, offered, toolsets, project: caller.project, feed, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const callerOf = (extra: { requestId: RequestId }): Caller => transport.callerOf(extra.requestId);
+    const server = profile
+      ? buildProfileServer(hub, { version: options.version, profile, project: caller.project, callerOf })
+      : buildMcpServer(hub, { version: options.version, offered, toolsets, project: caller.project, feed, callerOf });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
     sessions.set(transport.sessionId, transport);
@@ -174,8 +188,9 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     if (era.era === 'modern') {
       if (!era.request) return reply.status(202).send();
       const toolsets = toolsetsOf(request);
+      const profile = profileOf(request);
       reply.hijack();
-      modern.serve(era.request, toolsets, reply.raw, caller, request.headers);
+      modern.serve(era.request, toolsets, reply.raw, caller, request.headers, profile);
       return undefined;
     }
     const initialize = messages.some((m) => 'method' in m && m.method === 'initialize');

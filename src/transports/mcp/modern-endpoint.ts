@@ -16,7 +16,9 @@ import type { Hub } from '../../hub/hub.js';
 import type { EventFeed } from './event-feed.js';
 import { JSON_TYPE, openEventStream, rpcErrorOf, sseEvent } from './http-wire.js';
 import { createListenStreams } from './listen.js';
-import { buildMcpServer, type BatonMcpServer } from './mcp-server.js';
+import type { Profile } from '../../profiles/profile.js';
+import { buildMcpServer, type BatonMcpServer, type RequestExtra } from './mcp-server.js';
+import { buildProfileServer } from './profile-server.js';
 import { invalidParams } from './request-params.js';
 import { META_SERVER_INFO, MODERN_REVISION, type ModernRequest } from './revisions.js';
 import { StatelessTransport } from './stateless-transport.js';
@@ -34,8 +36,8 @@ export interface ModernEndpointOptions {
 }
 
 export interface ModernEndpoint {
-  /** Answers one request on `res`, for the toolsets the connection chose. */
-  serve(request: ModernRequest, toolsets: readonly string[] | undefined, res: ServerResponse, caller: Caller, headers: Record<string, string | string[] | undefined>): void;
+  /** Answers one request on `res`, for the toolsets (or the compatibility profile) the connection chose. */
+  serve(request: ModernRequest, toolsets: readonly string[] | undefined, res: ServerResponse, caller: Caller, headers: Record<string, string | string[] | undefined>, profile?: Profile): void;
   /** Ends the listen streams gracefully, before the server drops its connections. */
   endStreams(): void;
   close(): Promise<void>;
@@ -90,17 +92,20 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
     return body.code === -32002 ? { ...body, code: -32602 } : body;
   };
 
-  function sharedFor(toolsets: readonly string[] | undefined): Shared {
+  function sharedFor(toolsets: readonly string[] | undefined, profile: Profile | undefined): Shared {
     // Most requests name no toolsets (the defaults): the same server as the last request.
-    if (last && toolsets === last.toolsets) return last.entry;
-    const key = toolsets === undefined ? '' : [...new Set(toolsets)].sort().join(',');
+    if (last && !profile && toolsets === last.toolsets) return last.entry;
+    const key = profile ? `profile:${profile.name}` : toolsets === undefined ? '' : [...new Set(toolsets)].sort().join(',');
     const existing = shared.get(key);
     if (existing) {
-      last = { toolsets, entry: existing };
+      if (!profile) last = { toolsets, entry: existing };
       return existing;
     }
     const transport = new StatelessTransport();
-    const server = buildMcpServer(hub, { version: options.version, offered: options.offered, toolsets, feed: options.feed, stateless: true, callerOf: (extra) => transport.callerOf(extra.requestId) });
+    const callerOf = (extra: RequestExtra): Caller => transport.callerOf(extra.requestId);
+    const server = profile
+      ? buildProfileServer(hub, { version: options.version, profile, stateless: true, callerOf })
+      : buildMcpServer(hub, { version: options.version, offered: options.offered, toolsets, feed: options.feed, stateless: true, callerOf });
     void server.mcp.connect(transport);
     // Discovery tells a 2026 client what initialize tells a 2025 one; asked once, of the server itself.
     const init = { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'baton-discovery', version: options.version } };
@@ -112,7 +117,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
     });
     const entry = { server, transport, discovery };
     shared.set(key, entry);
-    last = { toolsets, entry };
+    if (!profile) last = { toolsets, entry };
     return entry;
   }
 
@@ -160,7 +165,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
   }
 
   return {
-    serve(request, toolsets, res, caller, headers) {
+    serve(request, toolsets, res, caller, headers, profile) {
       if (!METHODS.has(request.method)) {
         answer(res, 404, { jsonrpc: '2.0', id: request.id, error: { code: -32601, message: `Method not found: ${request.method} is not part of protocol revision ${MODERN_REVISION}.` } });
         return;
@@ -170,7 +175,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
         answer(res, 200, { jsonrpc: '2.0', id: request.id, error: invalid });
         return;
       }
-      const { server, transport, discovery } = sharedFor(toolsets);
+      const { server, transport, discovery } = sharedFor(toolsets, profile);
       switch (request.method) {
         case 'tools/call':
           callTool(request, server, res, caller);

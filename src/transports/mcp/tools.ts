@@ -48,8 +48,12 @@ function lean(schema: unknown, depth: number): unknown {
 
 /** The advertised input schema: the command's, without the fields the connection carries. */
 function advertisedSchema(command: Command): Tool['inputSchema'] {
-  const full = z.toJSONSchema(command.input, { io: 'input', unrepresentable: 'any' }) as Schema;
-  const hidden = new Set(ROUTING_FIELDS.filter((f) => !command.advertise?.includes(f)));
+  return leanInputSchema(command.input, new Set(ROUTING_FIELDS.filter((f) => !command.advertise?.includes(f))));
+}
+
+/** An input schema as models see it (also a compatibility profile's tools): lean, without the `hidden` fields. */
+export function leanInputSchema(input: z.ZodObject, hidden: ReadonlySet<string> = new Set()): Tool['inputSchema'] {
+  const full = z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as Schema;
   const properties = Object.fromEntries(Object.entries((full['properties'] ?? {}) as Schema).filter(([name]) => !hidden.has(name)));
   const required = ((full['required'] ?? []) as string[]).filter((name) => !hidden.has(name));
   return { type: 'object', properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, lean(property, 1)])) as Record<string, object>, ...(required.length > 0 ? { required } : {}) };
