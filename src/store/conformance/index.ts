@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { consultCases } from './consult.case.js';
 import { eventCases } from './events.case.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
 import { createEnv, type CaseFn, type Harness, type StoreTestEnv } from './harness.js';
@@ -39,6 +40,7 @@ const TOPICS: [string, (h: Harness) => void][] = [
   ['sweep', sweepCases],
   ['idempotency', idempotencyCases],
   ['races', raceCases],
+  ['consult', consultCases],
 ];
 
 /**
