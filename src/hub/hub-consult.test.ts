@@ -180,7 +180,7 @@ describe('intents', () => {
     await run('alice', 'add_task', { tasks: [{ id: 'T', title: 't', files: ['t.ts'] }] });
     const claimed = await run('alice', 'claim_task', { task_id: 'T' });
     const t = await announce('alice', { target_files: ['t.ts'], task_id: 'T' });
-    await run('alice', 'update_task', { task_id: 'T', token: (claimed['token'] as number | undefined) ?? ((claimed['task'] as Out | undefined)?.['token'] as number), status: 'done' });
+    await run('alice', 'update_task', { task_id: 'T', token: (claimed['token']) ?? ((claimed['task'] as Out | undefined)?.['token']), status: 'done' });
     expect((await run('alice', 'list_intents', { status: 'done' }))['intents']).toMatchObject([{ intent_id: t['intent_id'] }]);
   });
 
