@@ -66,9 +66,9 @@ describe.each(engines)('consultation across two processes on $name', ({ env }) =
     await a4('announce_work', { description: 'tri', target_files: ['src/tri.ts'] });
     const tri = (await a5('announce_work', { description: 'tri', target_files: ['src/tri.ts'] }))['thread_id'] as string;
     await a5('resolve_thread', { thread_id: tri, verb: 'propose', text: 'mine' });
-    const race = await Promise.allSettled([a3('resolve_thread', { thread_id: tri, verb: 'approve' }), a4('resolve_thread', { thread_id: tri, verb: 'contest', text: 'no' })]);
-    expect(race[1]?.status).toBe('fulfilled');
-    if (race[0]?.status === 'rejected') expect(errorCode(race[0].reason)).toBe('INVALID_STATE');
+    const [approval, contest] = await Promise.allSettled([a3('resolve_thread', { thread_id: tri, verb: 'approve' }), a4('resolve_thread', { thread_id: tri, verb: 'contest', text: 'no' })]);
+    expect(contest.status).toBe('fulfilled');
+    if (approval.status === 'rejected') expect(errorCode(approval.reason)).toBe('INVALID_STATE');
     expect(((await a3('list_threads', { thread_id: tri }))['thread']) as Out).toMatchObject({ status: 'open', round: 2 });
     const contested = ((await a4('get_events', { types: ['thread.contested'], limit: 100 }))['events'] as Out[]).filter((e) => e['subject'] === tri);
     expect(contested).toHaveLength(1);
