@@ -40,6 +40,12 @@ export const ERROR_CATALOG = {
   REQUEST_ID_REUSED: 'Use a fresh request_id for a new call; repeat an id only to retry the very same call.',
   /** Too many requests (or failed authentications) from this caller in a short time. */
   RATE_LIMITED: 'Wait details.retry_after seconds, then retry.',
+  /** The thing is not in a status that allows this verb (a resolved thread, an ended intent). */
+  INVALID_STATE: 'Read it again (list_threads / list_intents) and act on its current status.',
+  /** The inbox cursor is older than the retained log. */
+  CURSOR_EXPIRED: 'Call get_inbox without after to start from your oldest unread message.',
+  /** The inbox cursor is beyond the end of the log (not one this server gave). */
+  CURSOR_AHEAD: 'Pass the cursor get_inbox returned, or omit after.',
   /** The storage engine cannot be reached. */
   STORE_UNAVAILABLE: 'The coordinator cannot reach its store; retry shortly and check `baton status`.',
   /** An unexpected failure inside the coordinator; the cause is logged. */

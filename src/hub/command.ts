@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Call, HubContext } from './context.js';
 
-export const TOOLSETS = ['presence', 'status', 'locks', 'files', 'tasks', 'workers', 'state', 'events', 'services', 'operator'] as const;
+export const TOOLSETS = ['presence', 'status', 'locks', 'files', 'tasks', 'workers', 'state', 'events', 'services', 'operator', 'consult', 'messages', 'activity', 'depmap'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 /** What a connection gets when it names no toolsets: the everyday coordination of a coding agent. */

@@ -27,6 +27,14 @@ export interface HubConfig {
   eventRetention: number;
   requestRetentionMs: number;
   sweepIntervalMs: number;
+  /** Consultation: edits this recent score in full; until editDecayMs they score decayed. */
+  editWindowMs: number;
+  editDecayMs: number;
+  /** How long an edit row is kept (hot files and scoring look back at most this far). */
+  editRetentionMs: number;
+  /** A consult thread's round deadline, and how many rounds a contest may open. */
+  roundTimeoutMs: number;
+  maxRounds: number;
 }
 
 export const DEFAULT_HUB_CONFIG: HubConfig = {
@@ -43,4 +51,9 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   eventRetention: 100_000,
   requestRetentionMs: 24 * 60 * 60_000,
   sweepIntervalMs: 1_000,
+  editWindowMs: 30 * 60_000,
+  editDecayMs: 120 * 60_000,
+  editRetentionMs: 24 * 60 * 60_000,
+  roundTimeoutMs: 10 * 60_000,
+  maxRounds: 3,
 };

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CoordinationError, invalidInput, isCoordinationError } from '../core/errors.js';
+import { resolveAlias } from './aliases.js';
 import { digestOf, parseInput } from './input.js';
 import type { IdSource } from '../core/ports.js';
 import type { Store } from '../store/store.js';
@@ -119,7 +120,10 @@ export function createHub(options: HubOptions): Hub {
   const hub: Hub = {
     commands: COMMANDS,
     context: ctx,
-    async execute(name, rawInput, caller = {}) {
+    async execute(called, givenInput, caller = {}) {
+      const alias = byName.has(called) ? undefined : resolveAlias(called, givenInput);
+      const name = alias?.command ?? called;
+      const rawInput = alias ? alias.input : givenInput;
       const command = byName.get(name);
       if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
       const audit = options.audit;

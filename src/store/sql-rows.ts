@@ -8,6 +8,7 @@ import type { Lease, LeaseKind, Waiter } from '../core/leases/lease.js';
 import type { Member } from '../core/presence/member.js';
 import type { StateEntry } from '../core/state/entry.js';
 import type { Task } from '../core/tasks/task.js';
+import type { Doc } from '../core/consult/doc.js';
 import type { Header } from './step/header.js';
 import type { RequestRecord } from './step/tables.js';
 
@@ -21,6 +22,7 @@ export interface RowMappers {
   toState: (r: Row) => StateEntry;
   toEvent: (r: Row) => BatonEvent;
   toRequest: (r: Row) => RequestRecord;
+  toDoc: (r: Row) => Doc;
 }
 
 /** The header columns of the projects table. */
@@ -128,6 +130,15 @@ export function createRowMappers(decode: (raw: unknown) => unknown): RowMappers 
       fingerprint: str(r['fingerprint']),
       result: json(r['result']),
       createdAt: num(r['created_at']),
+    }),
+    toDoc: (r) => ({
+      kind: r['kind'] as Doc['kind'],
+      id: str(r['id']),
+      owner: optStr(r['owner']),
+      status: str(r['status']),
+      sort: num(r['sort']),
+      expiresAt: optNum(r['expires_at']),
+      body: json(r['body']),
     }),
   };
 }

@@ -12,19 +12,21 @@ import { deleteScope, deleteState, putState } from './steps/state-steps.js';
 import { restoreProject } from './steps/restore-step.js';
 import { sweepProject } from './steps/sweep-step.js';
 import { addTasks, cancelTask, claimTask, releaseTask, resetTask, updateTask } from './steps/task-steps.js';
+import { createConsultStore } from './consult-store.js';
 import { immediate, type Step, type StepGuard } from './step/runner.js';
 import { isCoordinationError, notFound } from '../core/errors.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { Task } from '../core/tasks/task.js';
 import type { StateEntry } from '../core/state/entry.js';
 import type { MutationContext, ProjectCounters, ProjectSnapshot, Store, StoreCapabilities, SweepPolicy, SweepResult, Written } from './store.js';
+import type { ConsultStore } from './consult-port.js';
 
 /** The read half of the Store port, answered by each engine with its own queries. */
 export type StoreQueries = Pick<
   Store,
   | 'getMember' | 'listMembers' | 'getLease' | 'listLeases' | 'listWaiters' | 'getTask' | 'listTasks' | 'getState' | 'listStateKeys' | 'listScopes'
   | 'readEvents' | 'countProject' | 'listProjects' | 'projectExists'
->;
+> & Pick<ConsultStore, 'getDoc' | 'listDocs'>;
 
 /** What an engine provides: atomic steps, plain queries, and the sweep's view of what is due. */
 export interface StepEngine {
@@ -114,6 +116,7 @@ export function createStepStore(engine: StepEngine): Store {
     engine: engine.engine,
     stats: engine.stats,
     ...engine.queries,
+    consult: createConsultStore(mutate, engine.queries),
 
     registerMember: (ctx, input) => mutate('registerMember', ctx, (s) => registerMember(s, input)),
     heartbeat: (ctx, input) => mutate('heartbeat', ctx, (s) => heartbeat(s, input)),
@@ -145,7 +148,7 @@ export function createStepStore(engine: StepEngine): Store {
     importProject: (ctx, snapshot, options) => mutate('importProject', ctx, (s) => restoreProject(s, snapshot, options)),
 
     async sweep(now, policy) {
-      const total: SweepResult = { expiredLeases: 0, requeuedTasks: 0, abandonedMembers: 0, trimmedEvents: 0, expiredState: 0, events: [] };
+      const total: SweepResult = { expiredLeases: 0, requeuedTasks: 0, abandonedMembers: 0, trimmedEvents: 0, expiredState: 0, dueDocs: 0, events: [] };
       for (const project of await engine.dueProjects(now, policy)) {
         const { result, events } = await engine.run(project, now, {}, (s) => sweepProject(s, policy));
         total.expiredLeases += result.expiredLeases;
@@ -153,6 +156,7 @@ export function createStepStore(engine: StepEngine): Store {
         total.abandonedMembers += result.abandonedMembers;
         total.trimmedEvents += result.trimmedEvents;
         total.expiredState += result.expiredState;
+        total.dueDocs += result.dueDocs;
         total.events.push(...events);
       }
       await engine.purgeRequests(now - policy.requestRetentionMs);

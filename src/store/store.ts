@@ -17,24 +17,15 @@
  *   `CoordinationError`; engine failures become `STORE_UNAVAILABLE` or `INTERNAL`.
  */
 import type { Clock } from '../core/ports.js';
+import type { ConsultStore } from './consult-port.js';
+import type { MutationContext, Written } from './mutation.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { Lease, LeaseKind, LeaseRequest, Waiter } from '../core/leases/lease.js';
 import type { Activity, HealthState, Member, MemberKind, StatusThresholds } from '../core/presence/member.js';
 import type { StateEntry } from '../core/state/entry.js';
 import type { NewTask, Task, TaskStatus } from '../core/tasks/task.js';
 
-/** Every mutation names its project, its time and optionally an idempotency key. */
-export interface MutationContext {
-  project: string;
-  now: number;
-  requestId?: string | undefined;
-  /** Who sent `requestId` (agent id or token name): ids of different callers never meet. Default ''. */
-  caller?: string | undefined;
-  /** Digest of the caller's command input: a repeat of `requestId` must carry the same. */
-  digest?: string | undefined;
-  /** The step acts for this agent: it must be a registered member that has not ended. */
-  agent?: { id: string; thresholds: StatusThresholds } | undefined;
-}
+export type { MutationContext, Written } from './mutation.js';
 
 export interface StoreCapabilities {
   /** How other coordinator processes learn of new events. */
@@ -215,6 +206,8 @@ export interface SweepResult {
   abandonedMembers: number;
   trimmedEvents: number;
   expiredState: number;
+  /** Consultation docs that came due (intents expired, threads timed out, edits past retention). */
+  dueDocs: number;
   /** Events appended by the sweep, for the bus. */
   events: BatonEvent[];
 }
@@ -268,12 +261,6 @@ export interface RestoreResult {
   events: number;
   /** The counters after the restore: each at least the snapshot's and the project's own. */
   counters: ProjectCounters;
-}
-
-/** A write's answer plus the events it appended (for the in-process bus). */
-export interface Written<T> {
-  result: T;
-  events: BatonEvent[];
 }
 
 /** The storage port. See the module comment for the contract shared by all methods. */
@@ -334,6 +321,9 @@ export interface Store {
   listScopes(project: string, now: number): Promise<{ scope: string; keys: number }[]>;
   deleteState(ctx: MutationContext, scope: string, key: string, actor: string | null): Promise<Written<boolean>>;
   deleteScope(ctx: MutationContext, scope: string, actor: string | null): Promise<Written<number>>;
+
+  // consultation (intents, threads, inboxes, file activity, dependency map)
+  readonly consult: ConsultStore;
 
   // events
   publishEvent(ctx: MutationContext, actor: string | null, topic: string, payload: unknown): Promise<Written<BatonEvent>>;

@@ -27,7 +27,8 @@ interface Budget {
 
 const engines: { name: string; open: () => Promise<Store>; budget: Budget }[] = [
   // SQLite runs in process: these are statements, each microseconds, not network round trips.
-  { name: 'sqlite', open: () => Promise.resolve(createSqliteStore({ path: ':memory:' })), budget: { acquire: 7, release: 7, claim: 7, complete: 7, heartbeat: 4, putState: 6 } },
+  // complete reads the live intents too: a completed task marks the intents announced for it done.
+  { name: 'sqlite', open: () => Promise.resolve(createSqliteStore({ path: ':memory:' })), budget: { acquire: 7, release: 7, claim: 7, complete: 8, heartbeat: 4, putState: 6 } },
   { name: 'postgres', open: () => createPostgresStore({ connectionString: PG_URL, schema: `rt_${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1 } },
   { name: 'redis', open: () => createRedisStore({ url: REDIS_URL, prefix: `baton-rt-${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1 } },
 ];

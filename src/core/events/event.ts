@@ -42,6 +42,24 @@ export interface EventDataMap {
   'state.scope_deleted': { scope: string; keys: number };
   'service.registered': { name: string; version: string | null };
   'service.health_reported': { status: HealthState; detail: string | null };
+  'intent.announced': { agent: string; targets: string[]; verdict: string; thread_id: string | null; task_id: string | null };
+  'intent.renewed': { agent: string; expires_at: number };
+  'intent.withdrawn': { agent: string; reason: 'withdrawn' | 'signed_off' | 'abandoned' };
+  'intent.done': { agent: string; task_id: string | null };
+  'intent.expired': { agent: string };
+  'intent.superseded': { agent: string; by: string };
+  'thread.opened': { kind: string; initiator: string; participants: string[]; files: string[] };
+  'thread.proposed': { by: string; round: number };
+  'thread.approved': { by: string; round: number };
+  'thread.contested': { by: string | null; round: number };
+  'thread.joined': { agent: string };
+  'thread.left': { agent: string };
+  'thread.resolved': { outcome: string; round: number };
+  'thread.cancelled': { outcome: string };
+  'message.posted': { thread_id: string; from: string; to: string[]; importance: string; ack_required: boolean };
+  'file.edited': { agent: string; files: string[] };
+  'deps.map_set': { version: number; modules: number; source: string | null };
+  'action.logged': { summary: string };
   custom: { topic: string; payload: unknown };
 }
 
@@ -52,6 +70,9 @@ export const EVENT_TYPES = [
   'task.added', 'task.ready', 'task.claimed', 'task.progress', 'task.completed', 'task.failed', 'task.cancelled', 'task.released', 'task.requeued', 'task.reset',
   'state.stored', 'state.deleted', 'state.scope_deleted',
   'service.registered', 'service.health_reported',
+  'intent.announced', 'intent.renewed', 'intent.withdrawn', 'intent.done', 'intent.expired', 'intent.superseded',
+  'thread.opened', 'thread.proposed', 'thread.approved', 'thread.contested', 'thread.joined', 'thread.left', 'thread.resolved', 'thread.cancelled',
+  'message.posted', 'file.edited', 'deps.map_set', 'action.logged',
   'custom',
 ] as const satisfies readonly EventType[];
 

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { isCoordinationError } from '../../core/errors.js';
 import { deriveStatus } from '../../core/presence/member.js';
 import { callerFields, defineCommand } from '../command.js';
-import type { HubContext } from '../context.js';
+import type { Call, HubContext } from '../context.js';
+import type { Doc, EditBody } from '../../core/consult/doc.js';
+import type { Thread } from '../../core/consult/thread.js';
 import { iso } from '../views/common.js';
 
 const count = <T extends string>(values: T[]): Partial<Record<T, number>> => {
@@ -47,6 +49,27 @@ export async function storeHealth(ctx: HubContext): Promise<z.infer<typeof store
 
 const counts = z.record(z.string(), z.number());
 
+/** A short consultation digest: live intents, open threads (those awaiting the caller named), unread deliveries, hot files. */
+async function consultDigest(ctx: HubContext, call: Call, now: number) {
+  const c = ctx.store.consult;
+  const [intents, open, resolving, edits] = await Promise.all([
+    c.listDocs(call.project, 'intent', { status: 'active' }, 5_000),
+    c.listDocs(call.project, 'thread', { status: 'open' }, 1_000),
+    c.listDocs(call.project, 'thread', { status: 'resolving' }, 1_000),
+    c.listDocs(call.project, 'edit', { from: now - ctx.config.editWindowMs }, 10_000),
+  ]);
+  const me = call.agentId;
+  const threads = [...open, ...resolving] as Doc<Thread>[];
+  const awaiting = me === undefined ? [] : threads.filter((t) => t.body.participants.some((p) => p.agent === me && p.role !== 'observer' && p.role !== 'initiator')).map((t) => t.id);
+  const unread = me === undefined ? 0 : (await c.listDocs(call.project, 'delivery', { owner: me, status: 'unread' }, 1_000)).length;
+  const editors = new Map<string, Set<string>>();
+  for (const e of edits as Doc<EditBody>[]) editors.set(e.body.file, (editors.get(e.body.file) ?? new Set()).add(e.owner ?? ''));
+  const hot = [...editors].filter(([, who]) => who.size > 1).sort(([, a], [, b]) => b.size - a.size).slice(0, 3).map(([f]) => f);
+  const live = intents.filter((d) => (d.expiresAt ?? Infinity) > now).length;
+  if (live === 0 && threads.length === 0 && unread === 0 && hot.length === 0) return undefined;
+  return { live_intents: live, open_threads: threads.filter((t) => t.body.kind === 'consult').length, ...(awaiting.length > 0 ? { awaiting_you: awaiting.slice(0, 5) } : {}), ...(unread > 0 ? { unread } : {}), ...(hot.length > 0 ? { hot_files: hot } : {}) };
+}
+
 export const statusCommands = [
   defineCommand({
     name: 'coordinator_status',
@@ -67,11 +90,12 @@ export const statusCommands = [
       tasks: counts,
       store: storeHealthSchema,
       last_event_id: z.number().int(),
+      consult: z.object({ live_intents: z.number().int(), open_threads: z.number().int(), awaiting_you: z.array(z.string()).optional(), unread: z.number().int().optional(), hot_files: z.array(z.string()).optional() }).optional(),
     }),
     async run(ctx, _input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      const [members, totals, store] = await Promise.all([ctx.store.listMembers(call.project), ctx.store.countProject(call.project, now), storeHealth(ctx)]);
+      const [members, totals, store, consult] = await Promise.all([ctx.store.listMembers(call.project), ctx.store.countProject(call.project, now), storeHealth(ctx), consultDigest(ctx, call, now)]);
       return {
         project: call.project,
         time: iso(now),
@@ -84,6 +108,7 @@ export const statusCommands = [
         tasks: totals.tasks,
         store,
         last_event_id: totals.lastEventId,
+        ...(consult ? { consult } : {}),
       };
     },
   }),

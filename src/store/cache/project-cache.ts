@@ -14,7 +14,8 @@ import type { Task } from '../../core/tasks/task.js';
 import type { Header } from '../step/header.js';
 import type { Plan } from '../step/plan.js';
 import { collectionSpec, type Read } from '../step/reads.js';
-import { requestKey, stateKey, type RequestRecord } from '../step/tables.js';
+import type { Doc } from '../../core/consult/doc.js';
+import { docKey, requestKey, stateKey, type RequestRecord } from '../step/tables.js';
 import { ReadyQueue } from './ready-queue.js';
 
 /** The rows loaded together when a project's cache is first used. */
@@ -50,6 +51,9 @@ export class ProjectCache {
   private readonly dependants = new Map<string, Set<string>>();
   private readonly state = new Map<string, StateEntry | null>();
   private readonly requests = new Map<string, RequestRecord>();
+  /** Docs by key (null: known absent), and complete unlimited doc lists by their read. */
+  private readonly docs = new Map<string, Doc | null>();
+  private readonly docLists = new Map<string, { read: Read; rows: Map<string, Doc> }>();
 
   get warm(): boolean {
     return this.header !== undefined;
@@ -103,8 +107,18 @@ export class ProjectCache {
         const key = stateKey(read.scope, read.key);
         return this.state.has(key) ? hit(this.state.get(key) ?? null) : MISS;
       }
+      case 'doc': {
+        const key = docKey(read.kind, read.id);
+        return this.docs.has(key) ? hit(this.docs.get(key) ?? null) : MISS;
+      }
+      case 'docs': {
+        if (read.limit !== undefined) return MISS;
+        const list = this.docLists.get(JSON.stringify(read));
+        return list ? hit(select(list.rows.values(), read)) : MISS;
+      }
       case 'scope':
       case 'expiredState':
+      case 'dueDocs':
         return MISS;
     }
   }
@@ -133,6 +147,20 @@ export class ProjectCache {
       case 'scope':
       case 'expiredState':
         for (const entry of value as StateEntry[]) this.state.set(stateKey(entry.scope, entry.key), entry);
+        break;
+      case 'doc':
+        this.docs.set(docKey(read.kind, read.id), value as Doc | null);
+        break;
+      case 'docs':
+        // Only unlimited lists are complete: a limited one says nothing about what it left out.
+        if (read.limit === undefined) {
+          if (this.docLists.size > 64) this.docLists.clear();
+          this.docLists.set(JSON.stringify(read), { read, rows: new Map((value as Doc[]).map((d) => [docKey(d.kind, d.id), d])) });
+        }
+        for (const d of value as Doc[]) this.docs.set(docKey(d.kind, d.id), d);
+        if (this.docs.size > 20_000) this.docs.clear();
+        break;
+      case 'dueDocs':
         break;
       // Hot rows arrive together (takeHot); request records are kept only when this process writes them.
       case 'request':
@@ -178,6 +206,14 @@ export class ProjectCache {
       }
     }
     for (const [key, e] of plan.changes.state) this.state.set(key, e);
+    for (const [key, d] of plan.changes.doc) {
+      this.docs.set(key, d);
+      for (const list of this.docLists.values()) {
+        const spec = collectionSpec(list.read as never) as unknown as { matches: (row: Doc) => boolean };
+        if (d && spec.matches(d)) list.rows.set(key, d);
+        else list.rows.delete(key);
+      }
+    }
     for (const [key, r] of plan.changes.request) {
       if (!r) continue;
       this.requests.set(key, r);

@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
 import { backupCases } from './backup.case.js';
+import { consultCases } from './consult.case.js';
 import { eventCases } from './events.case.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
 import { createEnv, type CaseFn, type Harness, type StoreTestEnv } from './harness.js';
@@ -41,6 +42,7 @@ const TOPICS: [string, (h: Harness) => void][] = [
   ['idempotency', idempotencyCases],
   ['races', raceCases],
   ['backup', backupCases],
+  ['consult', consultCases],
 ];
 
 /**

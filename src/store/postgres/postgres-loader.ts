@@ -8,6 +8,7 @@ import type { LeaseKind } from '../../core/leases/lease.js';
 import type { Lease, Waiter } from '../../core/leases/lease.js';
 import type { Member } from '../../core/presence/member.js';
 import type { TaskStatus } from '../../core/tasks/task.js';
+import type { DocFilter } from '../../core/consult/doc.js';
 import type { RowLoader } from '../cache/optimistic-engine.js';
 import type { StoreQueries } from '../step-store.js';
 import { labelledPage } from '../task-pages.js';
@@ -15,7 +16,10 @@ import type { Read } from '../step/reads.js';
 import { num, str, toHeader, type Row } from '../sql-rows.js';
 import { mappers, rows, type Queryable } from './postgres-statements.js';
 
-const { toMember, toLease, toWaiter, toTask, toState, toEvent, toRequest } = mappers;
+const { toMember, toLease, toWaiter, toTask, toState, toEvent, toRequest, toDoc } = mappers;
+
+/** The parameters of list_docs: project, kind, owner, status, from, to, limit (null for none). */
+const docParams = (project: string, r: DocFilter & { kind: string }, limit: number | null): unknown[] => [project, r.kind, r.owner ?? null, r.status ?? null, r.from ?? null, r.to ?? null, limit];
 const first = (r: Row[]): Row | undefined => r[0];
 
 export function createPostgresLoader(db: Queryable): RowLoader {
@@ -55,6 +59,14 @@ export function createPostgresLoader(db: Queryable): RowLoader {
           return (await rows(db, 'list_scope', [project, r.scope])).map(toState);
         case 'expiredState':
           return (await rows(db, 'list_expired_state', [project, r.now])).map(toState);
+        case 'doc': {
+          const row = first(await rows(db, 'get_doc', [project, r.kind, r.id]));
+          return row ? toDoc(row) : null;
+        }
+        case 'docs':
+          return (await rows(db, 'list_docs', docParams(project, r, r.limit ?? null))).map(toDoc);
+        case 'dueDocs':
+          return (await rows(db, 'list_due_docs', [project, r.now, r.limit])).map(toDoc);
         case 'member':
         case 'members':
         case 'silentMembers':
@@ -128,6 +140,11 @@ export function createPostgresQueries(db: Queryable, translate: (error: unknown)
       const header = first(headerRows);
       return { tasks, leases, waiters: num(first(waiterRows)?.['n'] ?? 0), lastEventId: header ? toHeader(header).lastEventId : 0 };
     }),
+    getDoc: (project, kind, id) => guarded(async () => {
+      const row = first(await rows(db, 'get_doc', [project, kind, id]));
+      return row ? toDoc(row) : null;
+    }),
+    listDocs: (project, kind, filter, limit) => guarded(async () => (await rows(db, 'list_docs', docParams(project, { ...filter, kind }, limit))).map(toDoc)),
     listProjects: () => guarded(async () => (await rows(db, 'list_projects', [])).map((r) => str(r['id']))),
     projectExists: (project) => guarded(async () => (await rows(db, 'project_exists', [project])).length > 0),
   };

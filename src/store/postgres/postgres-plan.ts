@@ -74,6 +74,17 @@ export function encodePlan(plan: Plan): string {
     if (r) requests.push({ project, caller: r.caller, request_id: r.requestId, fingerprint: r.fingerprint, result: JSON.stringify(r.result), created_at: r.createdAt });
   }
   list('requests', requests);
+  const docs: Json[] = [];
+  const docsDeleted: Json[] = [];
+  for (const [key, d] of plan.changes.doc) {
+    if (d) docs.push({ kind: d.kind, id: d.id, owner: d.owner, status: d.status, sort: d.sort, expires_at: d.expiresAt, body: d.body });
+    else {
+      const [kind = '', id = ''] = key.split('\u0000');
+      docsDeleted.push({ kind, id });
+    }
+  }
+  list('docs', docs);
+  list('docs_deleted', docsDeleted);
   list('events', plan.events.map((e) => ({ project, id: e.id, type: e.type, actor: e.actor, subject: e.subject, data: e.data, at: e.at })));
   return JSON.stringify(doc);
 }

@@ -20,6 +20,7 @@ export const PROJECT_KEY_ORDER = [
   'status:pending', 'status:ready', 'status:claimed', 'status:done', 'status:failed', 'status:cancelled',
   'state', 'stateKeys', 'stateExpiry',
   'requests',
+  'docs', 'docIndex', 'docDue',
 ] as const;
 
 export type ProjectKeyName = (typeof PROJECT_KEY_ORDER)[number];
@@ -31,6 +32,8 @@ export type ProjectKeyName = (typeof PROJECT_KEY_ORDER)[number];
  * memberBeats: zset live member → last heartbeat. leaseExpiry, waiterDeadlines, taskClaimed,
  * stateExpiry: zsets by time. taskSeq and status:*: zsets of task ids by seq. taskDeps: lex zset
  * `dependency\0dependant`. stateKeys: lex zset of `scope\0key`.
+ * docs: hash `kind\0id` → JSON doc. docIndex: lex zset of `K\0kind\0id`, `O\0owner\0kind\0id` and
+ * `S\0status\0kind\0id` (apply-plan.lua keeps it). docDue: zset `kind\0id` → expiry.
  */
 export type ProjectKeys = Readonly<Record<ProjectKeyName, string>> & { readonly ordered: readonly string[] };
 

@@ -15,8 +15,9 @@ import type { RowLoader } from '../cache/optimistic-engine.js';
 import type { StoreQueries } from '../step-store.js';
 import { labelledPage } from '../task-pages.js';
 import type { Header } from '../step/header.js';
-import type { Read } from '../step/reads.js';
-import { requestKey, stateKey, type RequestRecord } from '../step/tables.js';
+import { collectionSpec, type Read } from '../step/reads.js';
+import type { Doc, DocFilter, DocKind } from '../../core/consult/doc.js';
+import { docKey, requestKey, stateKey, type RequestRecord } from '../step/tables.js';
 import { TASK_STATUS_ORDER, type RedisKeys } from './keys.js';
 import type { Scripts } from './scripts.js';
 
@@ -31,6 +32,21 @@ function toHeader(meta: Record<string, string>): Header | null {
     rev: n('rev', 0), createdAt: n('created', 0), token: n('seq:token', 0), ticket: n('seq:ticket', 0), taskSeq: n('seq:task', 0),
     lastEventId: n('last', 0), oldestEventId: n('oldest', 1),
   };
+}
+
+/**
+ * Docs of a kind through the narrowest docIndex range (owner, else status, else kind), then the
+ * read's own filter and order (its sort bounds and limit apply after the fetch).
+ */
+async function docsOf(scripts: Scripts, keys: RedisKeys, project: string, r: DocFilter & { kind: DocKind; limit?: number | undefined }): Promise<Doc[]> {
+  const k = keys.project(project);
+  const [tag, value] = r.owner !== undefined ? ['O', r.owner] : r.status !== undefined ? ['S', r.status] : ['K', null];
+  const head = value === null ? `${tag}\u0000` : `${tag}\u0000${value}\u0000`;
+  const texts = (await scripts['read-index']([k.docIndex, k.docs], ['lex', `${head}${r.kind}\u0000`, `${head}${r.kind}\u0001`, Buffer.byteLength(head)])) as string[];
+  const read = { t: 'docs' as const, ...r };
+  const spec = collectionSpec(read) as unknown as { matches: (d: Doc) => boolean; order: (a: Doc, b: Doc) => number };
+  const rows = parseAll<Doc>(texts).filter(spec.matches).sort(spec.order);
+  return r.limit === undefined ? rows : rows.slice(0, r.limit);
 }
 
 const byRegistration = (a: Member, b: Member): number => a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -78,6 +94,14 @@ export function createRedisLoader(client: Redis, scripts: Scripts, keys: RedisKe
           return parseAll<StateEntry>(await index(k.stateKeys, k.state, 'lex', `${r.scope}\u0000`, `${r.scope}\u0001`, 0));
         case 'expiredState':
           return parseAll<StateEntry>(await index(k.stateExpiry, k.state, 'score', r.now));
+        case 'doc': {
+          const text = await client.hget(k.docs, docKey(r.kind, r.id));
+          return text === null ? null : parse<Doc>(text);
+        }
+        case 'docs':
+          return docsOf(scripts, keys, project, r);
+        case 'dueDocs':
+          return parseAll<Doc>(await index(k.docDue, k.docs, 'score', r.now)).slice(0, r.limit);
         case 'member':
         case 'members':
         case 'silentMembers':
@@ -174,6 +198,11 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       const waiters = await client.zcount(k.waiterDeadlines, `(${now}`, '+inf');
       return { tasks, leases, waiters, lastEventId: Number((await client.hget(k.meta, 'last')) ?? 0) };
     }),
+    getDoc: (project, kind, id) => guarded(async () => {
+      const text = await client.hget(keys.project(project).docs, docKey(kind, id));
+      return text === null ? null : parse<Doc>(text);
+    }),
+    listDocs: (project, kind, filter, limit) => guarded(() => docsOf(scripts, keys, project, { ...filter, kind, limit })),
     listProjects: () => guarded(async () => {
       const ids = await client.smembers(keys.projects);
       return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

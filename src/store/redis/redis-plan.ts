@@ -63,6 +63,10 @@ export function encodePlan(plan: Plan, keys: RedisKeys, owner: string, encodedPr
     const field = requestKey(r.caller, r.requestId);
     op('Q', field, json(r), r.createdAt, `${encodedProject}\u0000${field}`);
   }
+  for (const [key, d] of plan.changes.doc) {
+    if (d) op('P', key, d.kind, d.id, d.owner ?? '', d.status, d.expiresAt ?? '', json(d));
+    else op('X', key);
+  }
   for (const e of plan.events) op('E', e.id, e.type, json({ type: e.type, actor: e.actor, subject: e.subject, data: e.data, at: e.at }));
   return { keys: [...keys.globalOrdered, ...keys.project(plan.project).ordered], args };
 }

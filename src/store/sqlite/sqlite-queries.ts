@@ -8,9 +8,10 @@ import type { TaskStatus } from '../../core/tasks/task.js';
 import type { StoreQueries } from '../step-store.js';
 import { labelledPage } from '../task-pages.js';
 import { num, str, toHeader } from '../sql-rows.js';
+import { docQuery } from './sqlite-source.js';
 import { json, mappers, type SqliteStatements } from './sqlite-statements.js';
 
-const { toMember, toLease, toWaiter, toTask, toState, toEvent } = mappers;
+const { toMember, toLease, toWaiter, toTask, toState, toEvent, toDoc } = mappers;
 
 export function createSqliteQueries(q: SqliteStatements, guard: <T>(read: () => T) => Promise<T>): StoreQueries {
   return {
@@ -56,6 +57,11 @@ export function createSqliteQueries(q: SqliteStatements, guard: <T>(read: () => 
       const header = q.one('get_header', project);
       return { tasks, leases, waiters: num(q.one('count_waiters', project, now)?.['n'] ?? 0), lastEventId: header ? toHeader(header).lastEventId : 0 };
     }),
+    getDoc: (project, kind, id) => guard(() => {
+      const row = q.one('get_doc', project, kind, id);
+      return row ? toDoc(row) : null;
+    }),
+    listDocs: (project, kind, filter, limit) => guard(() => q.all('list_docs', docQuery(project, { ...filter, kind, limit })).map(toDoc)),
     listProjects: () => guard(() => q.all('list_projects').map((r) => str(r['id']))),
     projectExists: (project) => guard(() => q.one('project_exists', project) !== undefined),
   };

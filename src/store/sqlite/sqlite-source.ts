@@ -5,6 +5,7 @@
  */
 import { CoordinationError } from '../../core/errors.js';
 import { lockAncestors } from '../../core/leases/lock-name.js';
+import type { DocFilter } from '../../core/consult/doc.js';
 import type { Task } from '../../core/tasks/task.js';
 import type { Plan } from '../step/plan.js';
 import type { Read } from '../step/reads.js';
@@ -12,7 +13,12 @@ import type { SyncSource } from '../step/runner.js';
 import { toHeader } from '../sql-rows.js';
 import { json, mappers, type SqliteStatements } from './sqlite-statements.js';
 
-const { toMember, toLease, toWaiter, toTask, toState, toRequest } = mappers;
+const { toMember, toLease, toWaiter, toTask, toState, toRequest, toDoc } = mappers;
+
+/** The named parameters of list_docs for a docs read (an absent bound is the widest). */
+export const docQuery = (project: string, r: DocFilter & { kind: string; limit?: number | undefined }): Record<string, unknown> => ({
+  project, kind: r.kind, owner: r.owner ?? null, status: r.status ?? null, from: r.from ?? Number.MIN_SAFE_INTEGER, to: r.to ?? Number.MAX_SAFE_INTEGER, limit: r.limit ?? -1,
+});
 
 /** The SQLite source, with `reset` to call when a batch begins: the database does not change during a batch, so its reads are remembered until the next. */
 export function createSqliteSource(q: SqliteStatements): SyncSource & { reset(): void } {
@@ -61,6 +67,14 @@ export function createSqliteSource(q: SqliteStatements): SyncSource & { reset():
         return q.all('list_scope', project, r.scope).map(toState);
       case 'expiredState':
         return q.all('list_expired_state', project, r.now).map(toState);
+      case 'doc': {
+        const row = q.one('get_doc', project, r.kind, r.id);
+        return row ? toDoc(row) : null;
+      }
+      case 'docs':
+        return q.all('list_docs', docQuery(project, r)).map(toDoc);
+      case 'dueDocs':
+        return q.all('list_due_docs', project, r.now, r.limit).map(toDoc);
     }
   };
   /**
@@ -138,6 +152,13 @@ export function applyPlan(q: SqliteStatements, plan: Plan): void {
   for (const [, r] of plan.changes.request) {
     if (!r) throw unsupported('request record');
     q.run('put_request', project, r.caller, r.requestId, r.fingerprint, json(r.result), r.createdAt);
+  }
+  for (const [key, d] of plan.changes.doc) {
+    if (d) q.run('put_doc', project, d.kind, d.id, d.owner, d.status, d.sort, d.expiresAt, json(d.body));
+    else {
+      const [kind = '', id = ''] = key.split('\u0000');
+      q.run('delete_doc', project, kind, id);
+    }
   }
   for (const e of plan.events) q.run('put_event', project, e.id, e.type, e.actor, e.subject, json(e.data), e.at);
   if (plan.trimBelow > 0) q.run('trim_events', project, plan.trimBelow);

@@ -29,7 +29,7 @@ export class Plan {
     this.base = base;
     this.header = { ...base };
     this.creates = creates;
-    this.changes = { member: new Map(), lease: new Map(), waiter: new Map(), task: new Map(), state: new Map(), request: new Map() };
+    this.changes = { member: new Map(), lease: new Map(), waiter: new Map(), task: new Map(), state: new Map(), request: new Map(), doc: new Map() };
   }
 
   put<T extends Table>(table: T, key: string, row: Rows[T]): void {

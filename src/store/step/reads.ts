@@ -11,7 +11,8 @@ import type { Member, MemberKind } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task } from '../../core/tasks/task.js';
 import { compareForClaim } from '../../core/tasks/task-graph.js';
-import { requestKey, stateKey, type RequestRecord, type Table } from './tables.js';
+import { compareDocs, docMatches, type Doc, type DocFilter, type DocKind } from '../../core/consult/doc.js';
+import { docKey, requestKey, stateKey, type RequestRecord, type Table } from './tables.js';
 
 export type Read =
   | { t: 'request'; caller: string; id: string }
@@ -35,7 +36,12 @@ export type Read =
   | { t: 'dependants'; id: string }
   | { t: 'state'; scope: string; key: string }
   | { t: 'scope'; scope: string }
-  | { t: 'expiredState'; now: number };
+  | { t: 'expiredState'; now: number }
+  | { t: 'doc'; kind: DocKind; id: string }
+  /** Docs of a kind narrowed by the filter, by sort then id; at most `limit` when given. */
+  | ({ t: 'docs'; kind: DocKind; limit?: number | undefined } & DocFilter)
+  /** Docs of any kind whose expiry is at or before `now` (the sweep's), at most `limit`. */
+  | { t: 'dueDocs'; now: number; limit: number };
 
 export type ReadKind = Read['t'];
 export type ReadOf<K extends ReadKind> = Extract<Read, { t: K }>;
@@ -58,6 +64,9 @@ export interface ReadResults {
   state: StateEntry | null;
   scope: StateEntry[];
   expiredState: StateEntry[];
+  doc: Doc | null;
+  docs: Doc[];
+  dueDocs: Doc[];
 }
 
 /** A point read: one row of a table by key. */
@@ -67,6 +76,7 @@ export const POINT_READS = {
   lease: { table: 'lease', key: (r: ReadOf<'lease'>) => r.id },
   task: { table: 'task', key: (r: ReadOf<'task'>) => r.id },
   state: { table: 'state', key: (r: ReadOf<'state'>) => stateKey(r.scope, r.key) },
+  doc: { table: 'doc', key: (r: ReadOf<'doc'>) => docKey(r.kind, r.id) },
 } as const;
 
 export type PointRead = keyof typeof POINT_READS;
@@ -85,6 +95,7 @@ const byRegistration = (a: Member, b: Member): number => a.registeredAt - b.regi
 const byToken = (a: Lease, b: Lease): number => a.token - b.token;
 const byTicket = (a: Waiter, b: Waiter): number => a.ticket - b.ticket;
 const bySeq = (a: Task, b: Task): number => a.seq - b.seq;
+const byExpiry = (a: Doc, b: Doc): number => (a.expiresAt ?? 0) - (b.expiresAt ?? 0) || compareDocs(a, b);
 const byKey = (a: StateEntry, b: StateEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Whether a lease of `kind` may conflict with `resource` (see the `leasesOn` read). */
@@ -101,7 +112,7 @@ export interface AnyCollectionSpec {
 
 /** The definition of every collection read: engines' queries and the runner's merge both follow it. */
 export function collectionSpec(read: ReadOf<CollectionRead>): AnyCollectionSpec {
-  const spec = ((): CollectionSpec<Member> | CollectionSpec<Lease> | CollectionSpec<Waiter> | CollectionSpec<Task> | CollectionSpec<StateEntry> => {
+  const spec = ((): CollectionSpec<Member> | CollectionSpec<Lease> | CollectionSpec<Waiter> | CollectionSpec<Task> | CollectionSpec<StateEntry> | CollectionSpec<Doc> => {
     switch (read.t) {
       case 'members':
         return { table: 'member', matches: (m: Member) => read.kind === undefined || m.kind === read.kind, order: byRegistration };
@@ -129,6 +140,10 @@ export function collectionSpec(read: ReadOf<CollectionRead>): AnyCollectionSpec 
         return { table: 'state', matches: (e: StateEntry) => e.scope === read.scope, order: byKey };
       case 'expiredState':
         return { table: 'state', matches: (e: StateEntry) => e.expiresAt !== null && e.expiresAt <= read.now, order: byKey };
+      case 'docs':
+        return { table: 'doc', matches: (d: Doc) => d.kind === read.kind && docMatches(d, read), order: compareDocs, ...(read.limit === undefined ? {} : { limit: read.limit }) };
+      case 'dueDocs':
+        return { table: 'doc', matches: (d: Doc) => d.expiresAt !== null && d.expiresAt <= read.now, order: byExpiry, limit: read.limit };
     }
   })();
   return spec;

@@ -184,9 +184,15 @@ function overlay(request: Read, base: unknown, plans: readonly Plan[]): unknown 
 
 /** A limited read asks the base for as many more rows as the plans may have removed from it. */
 function widened(request: Read, plans: readonly Plan[]): Read {
-  if (request.t !== 'readyTasks') return request;
-  const changed = plans.reduce((n, p) => n + p.changes.task.size, 0);
-  return changed === 0 ? request : { ...request, limit: request.limit + changed };
+  if (request.t === 'readyTasks') {
+    const changed = plans.reduce((n, p) => n + p.changes.task.size, 0);
+    return changed === 0 ? request : { ...request, limit: request.limit + changed };
+  }
+  if ((request.t === 'docs' && request.limit !== undefined) || request.t === 'dueDocs') {
+    const changed = plans.reduce((n, p) => n + p.changes.doc.size, 0);
+    return changed === 0 ? request : { ...request, limit: (request.limit ?? 0) + changed };
+  }
+  return request;
 }
 
 /** Starts a step on top of `batch` (the plan of the steps before it in the same batch). */

@@ -10,6 +10,8 @@ import { read, type StepGen } from '../step/reads.js';
 import type { StepContext } from '../step/runner.js';
 import { releaseAllOf } from './lease-steps.js';
 import { requeueClaimsOf } from './task-steps.js';
+import { withdrawIntentsOf } from './consult/intent-steps.js';
+import { departedFromThreads } from './consult/thread-steps.js';
 
 export function* registerMember(s: StepContext, input: RegisterMemberInput): StepGen<Member> {
   const existing = yield* read({ t: 'member', id: input.id });
@@ -62,6 +64,9 @@ export function* heartbeat(s: StepContext, input: HeartbeatInput): StepGen<Membe
 export function* endMember(s: StepContext, member: Member, reason: 'signed_off' | 'abandoned'): StepGen<ReleaseSummary> {
   const released = yield* releaseAllOf(s, member.id);
   const requeued = yield* requeueClaimsOf(s, member.id);
+  // Leaving ends what the member announced and its part in open threads (only those it takes part in).
+  yield* withdrawIntentsOf(s, member.id, reason);
+  yield* departedFromThreads(s, member.id);
   s.put('member', { ...member, endedAt: s.now, endReason: reason, activity: 'idle', currentFile: null });
   if (reason === 'signed_off') s.emit(event('agent.signed_off', member.id, member.id, { released, requeued }));
   else s.emit(event('agent.abandoned', null, member.id, { released, requeued, last_heartbeat: member.lastHeartbeat }));

@@ -11,6 +11,7 @@ import type { StepContext } from '../step/runner.js';
 import { settle } from './lease-steps.js';
 import { endMember } from './member-steps.js';
 import { deleteExpiredState } from './state-steps.js';
+import { sweepDocs } from './consult/sweep-docs.js';
 import { requeueLapsedClaims } from './task-steps.js';
 
 export type ProjectSweep = Omit<SweepResult, 'events'>;
@@ -28,6 +29,7 @@ export function* sweepProject(s: StepContext, policy: SweepPolicy): StepGen<Proj
   const silent = yield* read({ t: 'silentMembers', before: s.now - policy.thresholds.unresponsiveMs + 1 });
   for (const member of silent) yield* endMember(s, member, 'abandoned');
   const expiredState = yield* deleteExpiredState(s);
+  const dueDocs = yield* sweepDocs(s);
   const trimmedEvents = s.trimEvents(policy.eventRetention);
-  return { expiredLeases, requeuedTasks, abandonedMembers: silent.length, expiredState, trimmedEvents };
+  return { expiredLeases, requeuedTasks, abandonedMembers: silent.length, expiredState, dueDocs, trimmedEvents };
 }

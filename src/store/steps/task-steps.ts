@@ -10,6 +10,7 @@ import type { NewTask, Task, TaskStatus } from '../../core/tasks/task.js';
 import type { ClaimTaskInput, ClaimTaskResult, UpdateTaskInput } from '../store.js';
 import { read, type StepGen } from '../step/reads.js';
 import type { StepContext } from '../step/runner.js';
+import { intentsDoneFor } from './consult/intent-steps.js';
 
 function* requireTask(s: StepContext, id: string): StepGen<Task> {
   const task = yield* read({ t: 'task', id });
@@ -148,6 +149,7 @@ export function* updateTask(s: StepContext, input: UpdateTaskInput): StepGen<Tas
     const done = save(s, { ...base, status: 'done', claim: null });
     s.emit(event('task.completed', input.agent, task.id, { agent: input.agent }));
     yield* promoteDependants(s, task.id);
+    yield* intentsDoneFor(s, task.id);
     return done;
   }
   if (input.status === 'failed') {

@@ -10,6 +10,8 @@ const SENTENCES: [tools: string[], text: string][] = [
   [['reserve_files'], 'Before editing files, reserve_files (dry_run: true only checks; a refusal names the holder).'],
   [['acquire_lock', 'release_lock'], 'Around commands that must not run twice at once (tests, deploys), acquire_lock with wait_seconds, then release_lock.'],
   [['claim_task', 'update_task'], 'To work from the plan, claim_task, then update_task with its token (status done or failed).'],
+  [['announce_work'], 'Before changing files, announce_work with target_files: concerned means another agent works there, so talk in the thread it names.'],
+  [['get_inbox'], 'get_inbox shows messages for you (wait_seconds waits); ack_messages marks them read.'],
   [['list_agents', 'coordinator_status'], 'list_agents and coordinator_status show who does what.'],
   [['end_session'], 'End with end_session: it returns your claims, leaves a handover note and signs you off.'],
 ];

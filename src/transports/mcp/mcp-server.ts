@@ -26,6 +26,7 @@ import type { EventFeed } from './event-feed.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { TOOLSETS } from '../../hub/command.js';
+import { HUB_ALIASES } from '../../hub/aliases.js';
 import { instructionsFor } from './instructions.js';
 import { selectToolsets, toolError, toolResult, toolsFor } from './tools.js';
 
@@ -90,7 +91,9 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
   const callerOf = (extra: RequestExtra): Caller => withConnection({ ...options.callerOf?.(extra), signal: extra.signal });
 
   async function callTool(name: string, args: Record<string, unknown> | undefined, caller: Caller): Promise<CallToolResult> {
-    if (!callable.has(name)) {
+    // A seed's name for a mode of a command is callable when that command is (never listed).
+    const target = callable.has(name) ? name : HUB_ALIASES[name]?.command;
+    if (target === undefined || !callable.has(target)) {
       const command = hub.commands.find((c) => c.name === name);
       const why = command ? `it belongs to toolset '${command.toolset}', which this server does not offer` : 'no such tool';
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);

@@ -67,6 +67,21 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   register_service: { method: 'POST', path: '/services' },
   list_services: { method: 'GET', path: '/services' },
   report_health: { method: 'POST', path: '/services/{service_id}/health' },
+
+  announce_work: { method: 'POST', path: '/intents' },
+  list_intents: { method: 'GET', path: '/intents' },
+  update_intent: { method: 'POST', path: '/intents/{intent_id}' },
+  list_threads: { method: 'GET', path: '/threads' },
+  post_to_thread: { method: 'POST', path: '/threads/{thread_id}/posts' },
+  resolve_thread: { method: 'POST', path: '/threads/{thread_id}/resolve' },
+  send_message: { method: 'POST', path: '/messages' },
+  get_inbox: { method: 'GET', path: '/inbox' },
+  ack_messages: { method: 'POST', path: '/inbox/ack' },
+  record_file_edit: { method: 'POST', path: '/activity/edits' },
+  file_activity: { method: 'GET', path: '/activity' },
+  log_action_summary: { method: 'POST', path: '/activity/actions' },
+  set_dependency_map: { method: 'PUT', path: '/depmap' },
+  dependency_map: { method: 'GET', path: '/depmap' },
 };
 
 export const ALIAS_ROUTES: readonly AliasRoute[] = [
@@ -78,4 +93,8 @@ export const ALIAS_ROUTES: readonly AliasRoute[] = [
   { name: 'release_task', method: 'POST', path: '/tasks/{task_id}/release', command: 'update_task', fixed: { status: 'released' } },
   { name: 'list_scope_keys', method: 'GET', path: '/state/{scope}', command: 'list_keys' },
   { name: 'wait_for_events', method: 'GET', path: '/events/wait', command: 'get_events', defaults: { wait_seconds: 50 } },
+  { name: 'get_thread', method: 'GET', path: '/threads/{thread_id}', command: 'list_threads' },
+  { name: 'wait_for_message', method: 'GET', path: '/inbox/wait', command: 'get_inbox', defaults: { wait_seconds: 50 } },
+  { name: 'hot_files', method: 'GET', path: '/activity/hot', command: 'file_activity', fixed: { mode: 'hot' } },
+  { name: 'get_blast_radius', method: 'GET', path: '/depmap/radius', command: 'dependency_map' },
 ];

@@ -17,6 +17,9 @@
                  Z k score member    ZADD            R k member       ZREM
                  T field             ZREM the task from every status zset (before its new one is added)
                  E id type json      XADD an event
+                 P field kind id owner status expires json   put a doc (owner/expires '' for none): the hash,
+                                     its docIndex members (the old ones removed) and its docDue entry
+                 X field             delete a doc, its index members and due entry
   Returns      the new revision; 0 when the project moved (or a request id was recorded meanwhile):
                the caller reloads and runs the batch again; -1 when another step holds the project.
 ]]
@@ -45,7 +48,25 @@ while i <= #ARGV do
   elseif op == 'D' or op == 'R' then i = i + 3
   elseif op == 'T' then i = i + 2
   elseif op == 'E' then i = i + 4
+  elseif op == 'P' then i = i + 8
+  elseif op == 'X' then i = i + 2
   else return redis.error_reply('apply-plan.lua: unknown op ' .. tostring(op)) end
+end
+
+local docs, doc_index, doc_due = KEYS[29], KEYS[30], KEYS[31]
+-- The docIndex members of a doc: by kind, by owner (when it has one), by status.
+local function index_members(kind, id, owner, status)
+  local z = '\0'
+  local out = { 'K' .. z .. kind .. z .. id, 'S' .. z .. status .. z .. kind .. z .. id }
+  if owner ~= '' then out[#out + 1] = 'O' .. z .. owner .. z .. kind .. z .. id end
+  return out
+end
+local function unindex(field)
+  local old = redis.call('HGET', docs, field)
+  if not old then return end
+  local d = cjson.decode(old)
+  local owner = type(d.owner) == 'string' and d.owner or ''
+  for _, m in ipairs(index_members(d.kind, d.id, owner, d.status)) do redis.call('ZREM', doc_index, m) end
 end
 
 local project = ARGV[1]
@@ -68,6 +89,18 @@ while i <= #ARGV do
   elseif op == 'T' then
     for s = 19, 24 do redis.call('ZREM', KEYS[s], ARGV[i + 1]) end
     i = i + 2
+  elseif op == 'P' then
+    local field = ARGV[i + 1]
+    unindex(field)
+    redis.call('HSET', docs, field, ARGV[i + 7])
+    for _, m in ipairs(index_members(ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])) do redis.call('ZADD', doc_index, 0, m) end
+    if ARGV[i + 6] ~= '' then redis.call('ZADD', doc_due, ARGV[i + 6], field) else redis.call('ZREM', doc_due, field) end
+    i = i + 8
+  elseif op == 'X' then
+    unindex(ARGV[i + 1])
+    redis.call('HDEL', docs, ARGV[i + 1])
+    redis.call('ZREM', doc_due, ARGV[i + 1])
+    i = i + 2
   elseif op == 'E' then
     redis.call('XADD', events, ARGV[i + 1] .. '-0', 't', ARGV[i + 2], 'e', ARGV[i + 3]); i = i + 4
     appended = true
@@ -86,7 +119,7 @@ if held then redis.call('DEL', lock) end
 
 -- The sweep's indexes across projects: the earliest time something lapses, the oldest live heartbeat, the log's length.
 local due = nil
-for _, k in ipairs({ 12, 14, 17, 27 }) do
+for _, k in ipairs({ 12, 14, 17, 27, 31 }) do
   local head = redis.call('ZRANGE', KEYS[k], 0, 0, 'WITHSCORES')
   if head[2] and (due == nil or tonumber(head[2]) < due) then due = tonumber(head[2]) end
 end

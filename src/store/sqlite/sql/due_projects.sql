@@ -7,4 +7,5 @@ UNION ALL SELECT project FROM waiters WHERE deadline <= @now
 UNION ALL SELECT project FROM tasks WHERE status = 'claimed' AND claim_expires_at <= @now
 UNION ALL SELECT project FROM members WHERE end_reason IS NULL AND last_heartbeat < @silent_before
 UNION ALL SELECT project FROM state WHERE expires_at IS NOT NULL AND expires_at <= @now
+UNION ALL SELECT project FROM docs WHERE expires_at IS NOT NULL AND expires_at <= @now
 UNION ALL SELECT id FROM projects WHERE last_event_id - oldest_event_id >= @retention

@@ -1,0 +1,118 @@
+/**
+ * @module The consultation half of the Store port: each mutation one atomic
+ * step (steps/consult), each read one engine query over the generic docs table.
+ * Same contract as the Store port's module comment (request ids, acting member,
+ * typed refusals).
+ */
+import type { Doc, DocFilter, DocKind } from '../core/consult/doc.js';
+import type { IntentDoc } from '../core/consult/intent.js';
+import type { ScoreResult, Verdict } from '../core/consult/scoring.js';
+import type { Thread, ThreadVerb } from '../core/consult/thread.js';
+import type { DependencyMap } from '../core/consult/dependency-map.js';
+import type { BatonEvent } from '../core/events/event.js';
+import type { StatusThresholds } from '../core/presence/member.js';
+import type { MutationContext, Written } from './mutation.js';
+
+/** The tunables steps decide with (from the hub's config). */
+export interface ConsultPolicy {
+  thresholds: StatusThresholds;
+  editWindowMs: number;
+  editDecayMs: number;
+  editRetentionMs: number;
+  roundTimeoutMs: number;
+  maxRounds: number;
+}
+
+export interface AnnounceInput {
+  agent: string;
+  description: string;
+  targets: string[];
+  depends: string[];
+  modules: string[];
+  symbols: string[];
+  taskId: string | null;
+  key: string | null;
+  ttlMs: number;
+  intentId: string;
+  threadId: string;
+  policy: ConsultPolicy;
+}
+
+export interface AnnounceResult {
+  intent: IntentDoc;
+  verdict: Verdict;
+  score: ScoreResult;
+  threadId: string | null;
+  joined: boolean;
+  agreedIn: string | null;
+  upcoming: string[];
+}
+
+export type IntentMode = 'renew' | 'withdraw' | 'done';
+
+export interface ThreadActInput {
+  threadId: string;
+  agent: string;
+  verb: ThreadVerb | 'post';
+  /** For posts: context | warning | question | answer. */
+  type?: string | undefined;
+  text: string | null;
+  policy: ConsultPolicy;
+}
+
+export interface PostBody {
+  thread_id: string;
+  from: string;
+  type: string;
+  text: string;
+  importance: 'normal' | 'high';
+  ack_required: boolean;
+  to: string[];
+}
+
+export interface SendInput {
+  agent: string;
+  /** Agent ids, or 'project' for every live member. */
+  to: string[] | 'project';
+  subject: string;
+  text: string;
+  importance: 'normal' | 'high';
+  ackRequired: boolean;
+  /** Reply into an existing thread instead of opening one. */
+  threadId: string | null;
+  newThreadId: string;
+  policy: ConsultPolicy;
+}
+
+export interface DeliveryBody {
+  thread_id: string;
+  post_id: string;
+  from: string;
+  importance: 'normal' | 'high';
+  ack_required: boolean;
+  acked_at: number | null;
+}
+
+/** The dependency map doc (one per project, id 'current'), replaced whole. */
+export interface DepmapBody {
+  version: number;
+  modules: DependencyMap;
+  source: string | null;
+  cochange: Record<string, Record<string, number>> | null;
+  setAt: number;
+}
+
+export interface ConsultStore {
+  announce(ctx: MutationContext, input: AnnounceInput): Promise<Written<AnnounceResult>>;
+  updateIntent(ctx: MutationContext, agent: string, intentId: string, mode: IntentMode, ttlMs: number | undefined): Promise<Written<IntentDoc>>;
+  actOnThread(ctx: MutationContext, input: ThreadActInput): Promise<Written<{ thread: Doc<Thread>; post: Doc<PostBody> | null }>>;
+  sendMessage(ctx: MutationContext, input: SendInput): Promise<Written<{ thread: Doc<Thread>; post: Doc<PostBody>; recipients: string[] }>>;
+  /** Acks deliveries by seq, or every one up to `upTo`; idempotent, answers each with its first ack time. */
+  ackMessages(ctx: MutationContext, agent: string, seqs: number[] | null, upTo: number | null): Promise<Written<{ seq: number; acked_at: number }[]>>;
+  recordEdits(ctx: MutationContext, agent: string, files: string[], policy: ConsultPolicy): Promise<Written<{ renewed: string[] }>>;
+  setDependencyMap(ctx: MutationContext, actor: string | null, modules: DependencyMap, source: string | null, cochange: Record<string, Record<string, number>> | null): Promise<Written<{ version: number }>>;
+  logAction(ctx: MutationContext, actor: string, summary: string): Promise<Written<BatonEvent>>;
+  getDoc(project: string, kind: DocKind, id: string): Promise<Doc | null>;
+  /** Docs of a kind by sort then id, narrowed by `filter`, at most `limit`. */
+  listDocs(project: string, kind: DocKind, filter: DocFilter, limit: number): Promise<Doc[]>;
+}

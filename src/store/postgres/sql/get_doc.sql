@@ -1,0 +1,1 @@
+SELECT * FROM docs WHERE project = $1 AND kind = $2 AND id = $3

@@ -1,0 +1,1 @@
+DELETE FROM docs WHERE project = ? AND kind = ? AND id = ?

@@ -1,0 +1,1 @@
+SELECT * FROM docs WHERE project = ? AND kind = ? AND id = ?

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO docs (project, kind, id, owner, status, sort, expires_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
