@@ -1,7 +1,8 @@
 /**
  * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
- * (/api/events), MCP (/mcp), /health and the OpenAPI document. Every error leaves as the typed JSON body.
+ * (/api/events), WebSocket (/api/ws, and /mqtt when the broker is on), MCP (/mcp), /health and the OpenAPI document. Every error leaves as the typed JSON body.
  */
+import websocketPlugin from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Logger } from '../../hub/context.js';
@@ -12,6 +13,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
+import { registerWsRoute, selectProtocol, type WsRouteOptions } from '../ws/ws-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
@@ -30,6 +32,10 @@ export interface HttpAppOptions {
   mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
+  /** WebSocket bounds (slow-consumer buffer, ping interval); the defaults suit a server. */
+  ws?: Pick<WsRouteOptions, 'maxBufferedBytes' | 'pingIntervalMs'> | undefined;
+  /** Other WebSocket routes on this port (the embedded MQTT broker's /mqtt), registered after the plugin. */
+  wsRoutes?: readonly ((app: FastifyInstance) => void)[] | undefined;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -95,6 +101,12 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // A refused WebSocket upgrade (bad Host, Origin or token) is answered, then its connection cut: it must not linger half-open.
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.raw.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
+    done();
+  });
+
   app.setErrorHandler((error, _request, reply) => {
     const coordination = error instanceof CoordinationError ? error : fromFastifyError(error as FastifyError);
     if (coordination.code === 'INTERNAL') log.error('request failed', coordination.cause ?? error);
@@ -116,6 +128,13 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerSseRoute(app, hub, security);
+  // Frames above the body limit are refused by ws itself (close 1009), before any parsing.
+  void app.register(websocketPlugin, { options: { maxPayload: options.bodyLimit ?? 1024 * 1024, handleProtocols: selectProtocol } });
+  void app.register((scope, _opts, done) => {
+    registerWsRoute(scope, { ...options.ws, hub, security });
+    for (const route of options.wsRoutes ?? []) route(scope);
+    done();
+  });
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }
