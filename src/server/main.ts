@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../hub/context.js';
 import { createHub, type Hub } from '../hub/hub.js';
+import { randomBytes } from 'node:crypto';
 import { createHttpApp } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
@@ -18,6 +19,8 @@ export { readServerRecord } from './server-record.js';
 
 export interface RunningServer {
   url: string;
+  /** The embedded MQTT broker's TCP port, when it runs. */
+  mqttPort?: number | undefined;
   hub: Hub;
   close(): Promise<void>;
 }
@@ -51,8 +54,20 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     const hub = createHub({ store: backend.store, bus: backend.bus, config: config.hub, log });
     opened.push(() => hub.close());
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens: config.tokens, allowedHosts }, version: VERSION, log, mcpToolsets: config.toolsets });
+    const security = { tokens: config.tokens, allowedHosts };
+    // MQTT is off by default; each part loads its library only when configured.
+    const broker = config.mqtt.port === undefined ? undefined
+      : await import('../transports/mqtt/mqtt-broker.js').then(({ createMqttBroker }) => createMqttBroker({ hub, security, log, port: config.mqtt.port, host: config.host, compat: config.mqtt.compat }));
+    if (broker) opened.push(() => broker.close());
+    const app = createHttpApp({ hub, security, version: VERSION, log, mcpToolsets: config.toolsets, wsRoutes: broker ? [(scope) => { broker.wsRoute(scope); }] : [] });
     opened.push(() => app.close());
+    const mqtt = config.mqtt;
+    if (mqtt.url !== undefined) {
+      const url = mqtt.url;
+      const bridge = await import('../transports/mqtt/mqtt-bridge.js').then(({ createMqttBridge }) =>
+        createMqttBridge({ hub, url, username: mqtt.username, password: mqtt.password, compat: mqtt.compat, log, nodeId: `${process.pid}-${randomBytes(4).toString('hex')}` }));
+      opened.push(() => bridge.close());
+    }
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);
     });
@@ -62,7 +77,8 @@ export async function startServer(config: ServerConfig, log: Logger = stderrLog)
     hub.startSweeper();
     writeServerRecord({ pid: process.pid, url, startedAt: new Date().toISOString(), dataDir: config.dataDir });
     let closing: Promise<void> | undefined;
-    return { url, hub, close: () => (closing ??= closeAll()) };
+    if (broker?.port !== undefined) log.info(`MQTT broker on mqtt://${config.host}:${broker.port} and ${url.replace(/^http/, 'ws')}/mqtt`);
+    return { url, hub, mqttPort: broker?.port, close: () => (closing ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

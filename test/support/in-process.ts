@@ -27,14 +27,14 @@ export interface InProcessOptions {
   ws?: HttpAppOptions['ws'];
   wsRoutes?: HttpAppOptions['wsRoutes'];
   /** Runs before listen (another surface over the same hub, e.g. the MQTT broker). */
-  extend?: (hub: Hub, security: HttpAppOptions['security']) => Pick<HttpAppOptions, 'wsRoutes'> & { close?: () => Promise<void> };
+  extend?: (hub: Hub, security: HttpAppOptions['security']) => Promise<Pick<HttpAppOptions, 'wsRoutes'> & { close?: () => Promise<void> }>;
 }
 
 export async function startInProcess(options: InProcessOptions = {}): Promise<InProcessServer> {
   const store = options.store ?? createSqliteStore({ path: ':memory:' });
   const hub = createHub({ store, bus: options.bus ?? createMemoryEventBus(), ...(options.hub ? { config: options.hub } : {}) });
   const security = { tokens: options.tokens ?? [], allowedHosts: LOOPBACK_HOSTS };
-  const extra = options.extend?.(hub, security);
+  const extra = await options.extend?.(hub, security);
   const app = createHttpApp({ hub, security, version: 'test', log: { info: () => undefined, error: () => undefined }, ws: options.ws, wsRoutes: [...(options.wsRoutes ?? []), ...(extra?.wsRoutes ?? [])] });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

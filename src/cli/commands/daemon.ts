@@ -55,6 +55,8 @@ async function spawnServer(config: ServerConfig, options: DaemonOptions): Promis
   const entry = fileURLToPath(new URL('../main.js', import.meta.url));
   const args = [entry, 'start', '--data-dir', config.dataDir, '--host', config.host, '--port', String(config.port), '--store', config.store.kind];
   if (config.store.url) args.push('--store-url', config.store.url);
+  if (config.mqtt.port !== undefined) args.push('--mqtt-port', String(config.mqtt.port));
+  if (config.mqtt.url) args.push('--mqtt-url', config.mqtt.url);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
   closeSync(out);
   child.unref();

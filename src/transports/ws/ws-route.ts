@@ -58,9 +58,13 @@ function callerOf(request: FastifyRequest, security: HttpSecurityOptions): Calle
   return { ...caller, project: query['project'] ?? caller.project, agentId: caller.access?.agent ?? query['agent_id'] ?? caller.agentId };
 }
 
-/** Picks `baton` when offered: a browser that offered subprotocols fails the connection unless one is selected. */
+/**
+ * Picks `baton` (or `mqtt`, for MQTT over WebSocket at /mqtt) when offered: a client
+ * that offered subprotocols fails the connection unless one is selected.
+ */
 export function selectProtocol(protocols: Set<string>): string | false {
-  return protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false;
+  if (protocols.has(WS_SUBPROTOCOL)) return WS_SUBPROTOCOL;
+  return protocols.has('mqtt') ? 'mqtt' : false;
 }
 
 export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): void {
