@@ -264,3 +264,23 @@ describe('WebSocket /api/ws', () => {
     expect(refused.readyState).not.toBe(BrowserWebSocket.OPEN);
   });
 });
+
+describe('SSE topic filters', () => {
+  it('narrows custom events by topic with MQTT wildcards, and refuses a malformed filter', async () => {
+    const { openSse } = await import('../support/sse.js');
+    const project = randomId('sse');
+    await publish(open.hub, project, 'cache/users');
+    await publish(open.hub, project, 'other');
+    await publish(open.hub, project, 'cache/orders/1');
+    const stream = await openSse(`${open.url}/api/events?project=${project}&topics=${encodeURIComponent('cache/#')}`);
+    try {
+      const first = await stream.next();
+      const second = await stream.next();
+      expect([first?.id, second?.id]).toEqual([1, 3]);
+    } finally {
+      stream.close();
+    }
+    const bad = await openSse(`${open.url}/api/events?project=${project}&topics=${encodeURIComponent('a/#/b')}`);
+    expect(bad.status).toBe(400);
+  });
+});
