@@ -31,8 +31,10 @@ program
   .option('--store <kind>', 'sqlite (default), redis or postgres')
   .option('--store-url <url>', 'redis://host:6379 or postgres://user@host/db')
   .option('--daemon', 'run in the background and print the URL once it answers')
-  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string }) => {
-    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl };
+  .option('--mqtt-port <port>', 'run the embedded MQTT broker on this TCP port (also at /mqtt on the HTTP port)', port)
+  .option('--mqtt-url <url>', 'bridge every event to this MQTT broker (mqtt://host:1883; BATON_MQTT_USERNAME/PASSWORD)')
+  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string; mqttPort?: number; mqttUrl?: string }) => {
+    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl, mqttPort: opts.mqttPort, mqttUrl: opts.mqttUrl };
     if (!opts.daemon) {
       await import('./commands/start.js').then(({ runForeground }) => runForeground(overrides));
       return;

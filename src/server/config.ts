@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
 import type { HubConfig } from '../hub/config.js';
+import { MQTT_COMPAT, type MqttCompat } from '../transports/mqtt/mqtt-topics.js';
 import { parsePort } from './port.js';
 import { defaultDataDir } from './server-record.js';
 import { StartupError } from './startup-error.js';
@@ -39,6 +40,9 @@ const fileSchema = z
     store: z.enum(STORE_KINDS).optional(),
     store_url: z.string().optional(),
     store_namespace: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/).optional(),
+    mqtt_port: z.number().int().min(0).max(65_535).optional(),
+    mqtt_url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be mqtt://, mqtts://, ws:// or wss://').optional(),
+    mqtt_compat: z.array(z.enum(MQTT_COMPAT)).optional(),
   })
   .strict();
 
@@ -55,6 +59,8 @@ export interface ServerConfig {
   toolsets: string[] | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   hub: Partial<HubConfig>;
+  /** MQTT, off unless set: the embedded broker's TCP port (it also serves /mqtt), the bridge's broker URL and credentials. */
+  mqtt: { port: number | undefined; url: string | undefined; username: string | undefined; password: string | undefined; compat: MqttCompat[] };
 }
 
 export interface ConfigOverrides {
@@ -63,6 +69,8 @@ export interface ConfigOverrides {
   host?: string | undefined;
   port?: number | undefined;
   dataDir?: string | undefined;
+  mqttPort?: number | undefined;
+  mqttUrl?: string | undefined;
 }
 
 export { defaultDataDir } from './server-record.js';
@@ -124,11 +132,33 @@ function envTokens(text: string | undefined): z.output<typeof tokenSchema>[] | u
   return parsed.data;
 }
 
+function envMqttPort(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const port = parsePort(text);
+  if (port === undefined) throw new StartupError(`BATON_MQTT_PORT '${text}' is not a port; use a number from 0 to 65535 (0 picks a free one)`);
+  return port;
+}
+
 function envPort(text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const port = parsePort(text);
   if (port === undefined) throw new StartupError(`BATON_PORT '${text}' is not a port; use a number from 0 to 65535 (0 picks a free one)`);
   return port;
+}
+
+/** BATON_MQTT_COMPAT=seed004: extra topic names on MQTT. */
+function envCompat(value: string | undefined): MqttCompat[] | undefined {
+  if (!value) return undefined;
+  const names = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const unknown = names.filter((t) => !(MQTT_COMPAT as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new StartupError(`BATON_MQTT_COMPAT: unknown '${unknown.join(',')}'; known: ${MQTT_COMPAT.join(', ')}`);
+  return names as MqttCompat[];
+}
+
+function mqttUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^(mqtts?|wss?|tcp):\/\//.test(value)) throw new StartupError(`MQTT URL '${value}' is not one; use mqtt://host:1883 (or mqtts://, ws://, wss://)`);
+  return value;
 }
 
 /** BATON_TOOLSETS=locks,tasks: the MCP toolsets this server offers. */
@@ -174,5 +204,13 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
     toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,
+    mqtt: {
+      port: overrides.mqttPort ?? envMqttPort(env['BATON_MQTT_PORT']) ?? file.mqtt_port,
+      url: mqttUrl(overrides.mqttUrl ?? env['BATON_MQTT_URL'] ?? file.mqtt_url),
+      // Credentials only from the environment: never in a flag (ps) or the config file.
+      username: env['BATON_MQTT_USERNAME'] || undefined,
+      password: env['BATON_MQTT_PASSWORD'] || undefined,
+      compat: envCompat(env['BATON_MQTT_COMPAT']) ?? file.mqtt_compat ?? [],
+    },
   };
 }

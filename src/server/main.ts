@@ -6,6 +6,7 @@ import type { Logger } from '../hub/context.js';
 import { createAuditLog } from '../hub/auth/audit-log.js';
 import { createTokenRegistry } from '../hub/auth/token-registry.js';
 import { createHub, type Hub } from '../hub/hub.js';
+import { randomBytes } from 'node:crypto';
 import { createHttpApp, type RequestLogEntry } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
@@ -20,6 +21,8 @@ export { readServerRecord } from './server-record.js';
 
 export interface RunningServer {
   url: string;
+  /** The embedded MQTT broker's TCP port, when it runs. */
+  mqttPort?: number | undefined;
   hub: Hub;
   close(): Promise<void>;
 }
@@ -74,8 +77,20 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
       throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
     }
     const allowedHosts = [...LOOPBACK_HOSTS, ...config.allowedHosts.map((h) => h.toLowerCase()), ...(isLoopback(config.host) || config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])];
-    const app = createHttpApp({ hub, security: { tokens, allowedHosts, audit, registration: config.registration }, version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request });
+    const security = { tokens, allowedHosts, audit, registration: config.registration };
+    // MQTT is off by default; each part loads its library only when configured.
+    const broker = config.mqtt.port === undefined ? undefined
+      : await import('../transports/mqtt/mqtt-broker.js').then(({ createMqttBroker }) => createMqttBroker({ hub, security, log: logs.component('http'), port: config.mqtt.port, host: config.host, compat: config.mqtt.compat }));
+    if (broker) opened.push(() => broker.close());
+    const app = createHttpApp({ hub, security, version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request, wsRoutes: broker ? [(scope) => { broker.wsRoute(scope); }] : [] });
     opened.push(() => app.close());
+    const mqtt = config.mqtt;
+    if (mqtt.url !== undefined) {
+      const url = mqtt.url;
+      const bridge = await import('../transports/mqtt/mqtt-bridge.js').then(({ createMqttBridge }) =>
+        createMqttBridge({ hub, url, username: mqtt.username, password: mqtt.password, compat: mqtt.compat, log: logs.component('http'), nodeId: `${process.pid}-${randomBytes(4).toString('hex')}` }));
+      opened.push(() => bridge.close());
+    }
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenFailure(error, config.host, config.port);
     });
@@ -85,7 +100,8 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
     hub.startSweeper();
     writeServerRecord({ pid: process.pid, url, startedAt: new Date().toISOString(), dataDir: config.dataDir });
     let closing: Promise<void> | undefined;
-    return { url, hub, close: () => (closing ??= closeAll()) };
+    if (broker?.port !== undefined) logs.component('http').info(`MQTT broker on mqtt://${config.host}:${broker.port} and ${url.replace(/^http/, 'ws')}/mqtt`);
+    return { url, hub, mqttPort: broker?.port, close: () => (closing ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,10 +1,11 @@
 /**
  * @module The HTTP server: one Fastify app carrying REST (/api/v1), SSE
- * (/api/events), MCP (/mcp), the dashboard (/dashboard), the editor hooks (/hooks), /health and the OpenAPI
- * document. Every error leaves as the typed JSON body.
+ * (/api/events), WebSocket (/api/ws, and /mqtt when the broker is on), MCP (/mcp), the dashboard (/dashboard),
+ * the editor hooks (/hooks), /health and the OpenAPI document. Every error leaves as the typed JSON body.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import websocketPlugin from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Logger } from '../../hub/context.js';
@@ -18,6 +19,7 @@ import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
 import { registerHookRoutes } from '../hooks/hook-routes.js';
+import { registerWsRoute, selectProtocol, type WsRouteOptions } from '../ws/ws-route.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
@@ -40,6 +42,10 @@ export interface HttpAppOptions {
   mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
+  /** WebSocket bounds (slow-consumer buffer, ping interval); the defaults suit a server. */
+  ws?: Pick<WsRouteOptions, 'maxBufferedBytes' | 'pingIntervalMs'> | undefined;
+  /** Other WebSocket routes on this port (the embedded MQTT broker's /mqtt), registered after the plugin. */
+  wsRoutes?: readonly ((app: FastifyInstance) => void)[] | undefined;
   /** Refused authentications per address and minute before it is refused for the rest of the minute (default 30). */
   authFailuresPerMinute?: number | undefined;
   /** Called once per answered request (the access log); none when omitted. */
@@ -148,6 +154,12 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
 
+  // A refused WebSocket upgrade (bad Host, Origin or token) is answered, then its connection cut: it must not linger half-open.
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.raw.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
+    done();
+  });
+
   // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute.
   const authFailures = createRateLimiter({ limit: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE, windowMs: 60_000 }, { now: Date.now }, 'failed authentications from this address');
   app.addHook('onRequest', (request, _reply, done) => {
@@ -197,6 +209,13 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerSseRoute(app, hub, security);
   registerDashboardRoute(app, hub, security);
   registerHookRoutes(app, hub, security);
+  // Frames above the body limit are refused by ws itself (close 1009), before any parsing.
+  void app.register(websocketPlugin, { options: { maxPayload: options.bodyLimit ?? 1024 * 1024, handleProtocols: selectProtocol } });
+  void app.register((scope, _opts, done) => {
+    registerWsRoute(scope, { ...options.ws, hub, security });
+    for (const route of options.wsRoutes ?? []) route(scope);
+    done();
+  });
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
   return app;
 }

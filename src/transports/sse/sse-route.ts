@@ -5,7 +5,9 @@
  * that reconnects with its last id misses nothing and sees nothing twice.
  */
 import type { FastifyInstance } from 'fastify';
+import { invalidInput } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
+import { isTopicFilter, topicMatches } from '../../core/events/topic-filter.js';
 import type { Hub } from '../../hub/hub.js';
 import { eventView } from '../../hub/views/records.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
@@ -22,6 +24,9 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
     let cursor = Number((Array.isArray(lastEventId) ? lastEventId[0] : lastEventId) ?? query['after'] ?? 0);
     if (!Number.isInteger(cursor) || cursor < 0) cursor = 0;
     const types = query['types'] ? new Set(query['types'].split(',')) : null;
+    // ?topics=cache/#,health/+ narrows custom events by topic (MQTT wildcards), as on the WebSocket.
+    const topics = query['topics'] ? query['topics'].split(',') : null;
+    if (topics && (topics.length > 50 || !topics.every(isTopicFilter))) throw invalidInput('topics: up to 50 comma-separated topic filters (levels split by /, + one level, # the rest as the last level).', { field: 'topics' });
     // Validates the project and the caller's access (an agent named by ?agent_id= included) through the hub before streaming.
     const agent = query['agent_id'] === undefined ? {} : { agent_id: query['agent_id'] };
     await hub.execute('get_events', { project, after: cursor, limit: 1, ...agent }, caller);
@@ -35,6 +40,7 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
       if (e.id <= cursor) return;
       cursor = e.id;
       if (types && !types.has(e.type)) return;
+      if (topics && e.type === 'custom' && !topics.some((filter) => topicMatches(filter, e.data.topic))) return;
       res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ ...eventView(e), project: e.project })}\n\n`);
     };
     const pending: BatonEvent[] = [];
