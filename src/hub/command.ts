@@ -14,6 +14,12 @@ export type Toolset = (typeof TOOLSETS)[number];
 export const DEFAULT_TOOLSETS: readonly Toolset[] = ['presence', 'status', 'locks', 'files', 'tasks'];
 /** Served whatever a connection selects: without them it could not join, leave or look around. */
 export const ALWAYS_ON: readonly Toolset[] = ['presence', 'status'];
+/**
+ * Offered over MCP only when the server's toolsets setting names them: `operator`
+ * (break_lease) acts on other agents' leases, which a model should reach through
+ * acquire_lock's `force` if at all; people use it from the dashboard and REST.
+ */
+export const OPT_IN_TOOLSETS: readonly Toolset[] = ['operator'];
 
 export type CommandOutput = Record<string, unknown>;
 

@@ -76,6 +76,18 @@ const OTHER_ROUTES: Record<string, 'public' | 'observer' | 'admin' | 'token'> = 
   'POST /mcp': 'token',
   'GET /mcp': 'token',
   'DELETE /mcp': 'token',
+  'GET /api/ws': 'token',
+  'POST /hooks/:client/:event': 'token',
+  'GET /api/health': 'token',
+  'POST /api/claim-worker-slot': 'token',
+  'POST /api/claim-task': 'token',
+  'POST /api/release-worker-slot': 'token',
+  'POST /api/reset-failed-task': 'token',
+  'GET /api/workers': 'token',
+  'POST /api/add-task': 'token',
+  'GET /api/available-tasks': 'token',
+  'GET /api/all-tasks': 'token',
+  'POST /api/update-task': 'token',
   'GET /dashboard': 'public',
   'GET /dashboard/': 'public',
   'GET /dashboard/*': 'public',
@@ -125,7 +137,7 @@ describe('role × scope over every HTTP route', () => {
   it('answers the other routes by their class', async () => {
     for (const [key, kind] of Object.entries(OTHER_ROUTES)) {
       const [method = 'GET', template = '/'] = key.split(' ');
-      const path = template.replace(/:(\w+)/g, 'x-$1');
+      const path = template === '/hooks/:client/:event' ? '/hooks/claude-code/pre-tool' : template.replace(/:(\w+)/g, 'x-$1');
       const anonymous = await send(method, path);
       if (kind === 'public') {
         expect(FORBIDDEN_OR_UNAUTHORIZED, key).not.toContain(anonymous);

@@ -15,6 +15,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type RequestId } from
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CoordinationError } from '../../core/errors.js';
 import type { Caller } from '../../hub/context.js';
+import { OPT_IN_TOOLSETS } from '../../hub/command.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
@@ -68,7 +69,7 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   // Kept in order of last use (a request moves its session to the end): the first idle one is evicted at the cap.
   const sessions = new Map<string, HttpSessionTransport>();
   const feed = createEventFeed(hub.context.bus);
-  const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))];
+  const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))].filter((t) => !OPT_IN_TOOLSETS.includes(t));
   // Blocking commands, and whether they block only when asked to (wait_seconds).
   const blocking = new Map(hub.commands.filter((c) => c.blocking).map((c) => [c.name, 'wait_seconds' in c.input.shape]));
   const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
