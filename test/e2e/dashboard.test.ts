@@ -203,7 +203,7 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
 
       for (const panel of ['threads', 'files', 'plots', 'projects']) {
         await open(page, panel);
-        if (panel === 'threads') expect(await page.locator('main').textContent()).toMatch(/no consultation threads yet/);
+        if (panel === 'threads') expect(await page.locator('main').textContent()).toMatch(/No threads\./);
         if (panel === 'files') expect(await page.locator('main').textContent()).toMatch(/File activity is not recorded/);
         if (panel === 'plots') await page.locator('[data-testid="plot-events"] canvas').waitFor();
         if (panel === 'projects') await expect.poll(() => page.locator('[data-testid="projects-table"]').textContent()).toMatch(/web.*secret-project|secret-project.*web/);

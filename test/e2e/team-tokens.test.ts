@@ -2,12 +2,13 @@
  * @module Team tokens end to end: the first admin bootstrapped with `baton token
  * create` on a loopback server, tokens used on another coordinator sharing the
  * store (Redis, PostgreSQL), revocation on one refused on the other within a
- * second with its open event stream closed, rotation, expiry, and scopes on reads.
+ * second with its open event stream and WebSocket closed, rotation, expiry, and scopes on reads.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { PG_URL, REDIS_URL } from '../support/engines.js';
 import { openSse } from '../support/sse.js';
 import { assertBuilt, childEnv, CLI, cleanupAll, createClient, startServer, type ServerProcess } from '../support/server.js';
@@ -108,6 +109,9 @@ describe.each(SHARED)('tokens across two coordinators on $kind', ({ kind, url })
     await within(2000, async () => (await bob.get('/agents')).status === 200);
     const stream = await openSse(`${b.url}/api/events?project=web`, { authorization: `Bearer ${token}` });
     expect(stream.status).toBe(200);
+    const socket = new WebSocket(`${b.url.replace('http', 'ws')}/api/ws?project=web`, { headers: { authorization: `Bearer ${token}` } });
+    await new Promise((resolve, reject) => { socket.once('open', resolve).once('error', reject); });
+    const socketClosed = new Promise<number>((resolve) => socket.once('close', (code: number) => { resolve(code); }));
     const revoked = await createClient(a.url, { token: admin }).delete(`/admin/tokens/${String(made.body['id'])}`);
     expect(revoked.status).toBe(200);
     const took = await within(1000, async () => (await bob.get('/agents')).status === 401);
@@ -117,6 +121,7 @@ describe.each(SHARED)('tokens across two coordinators on $kind', ({ kind, url })
     expect(frame?.data).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     expect(await stream.next(500)).toBeNull();
     stream.close();
+    expect(await socketClosed).toBe(4001);
   });
 
   it('rotation refuses the old secret everywhere and grants the same with the new one', async () => {

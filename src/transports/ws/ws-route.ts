@@ -37,6 +37,7 @@ const TOKEN_PROTOCOL_PREFIX = 'baton.token.';
 const MAX_IN_FLIGHT_CALLS = 32;
 const MAX_PROJECTS = 100;
 /** Close codes (4000-4999 are the application's). */
+const REVOKED = 4001;
 const SLOW_CONSUMER = 4008;
 const CLOSE_GRACE_MS = 5_000;
 
@@ -87,6 +88,11 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
   }, (socket: WebSocket, request: FastifyRequest) => {
     const caller = callers.get(request) ?? {};
     serveSocket(socket, { hub, caller, maxBuffered, pingMs });
+    // A revoked, rotated or expired token ends the sockets it opened (4001: authenticate again).
+    const revoked = caller.access?.revoked;
+    const endRevoked = (): void => { socket.close(REVOKED, 'token revoked or expired'); };
+    revoked?.addEventListener('abort', endRevoked, { once: true });
+    socket.on('close', () => { revoked?.removeEventListener('abort', endRevoked); });
   });
 }
 

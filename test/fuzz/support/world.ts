@@ -4,6 +4,7 @@
  * validation), and a canary in a project of its own — a lock, a claimed task and a
  * state key written before the fuzz — that must be exactly intact after it.
  */
+import { TOOLSETS } from '../../../src/hub/command.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -13,7 +14,8 @@ import { FUZZ_PROJECT } from './values.js';
 /** A server process whose waits are capped at 1 s (0.2 s when the call names none), so no generated call blocks for long. */
 export async function startFuzzServer(): Promise<ServerProcess> {
   const dataDir = tempDir('baton-fuzz-');
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ max_wait_seconds: 1, default_wait_seconds: 0.2 }));
+  // Every toolset offered, the opt-in ones (operator) included, so every command is fuzzed over MCP.
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ max_wait_seconds: 1, default_wait_seconds: 0.2, toolsets: TOOLSETS }));
   return startServer({ dataDir });
 }
 

@@ -26,7 +26,7 @@ export const actions = {
     return api.post(project, `/tasks/${encodeURIComponent(id)}/update`, { status: 'cancelled' }, actorOf(session));
   },
   breakLease: (project, session, lease) => api.post(project, '/leases/break', { kind: lease.kind, name: lease.resource, holder: lease.holder, token: lease.token }, actorOf(session)),
-  postToThread: (project, session, id, type, body) => api.post(project, `/threads/${encodeURIComponent(id)}/posts`, { type, body }, actorOf(session)),
+  postToThread: (project, session, id, type, body) => api.post(project, `/threads/${encodeURIComponent(id)}/posts`, { type, text: body }, actorOf(session)),
 };
 
 /** Parses "paste a DAG": a JSON array of tasks, or {"tasks": [...]}. */
