@@ -5,7 +5,7 @@
  * typed refusals).
  */
 import type { Doc, DocFilter, DocKind } from '../core/consult/doc.js';
-import type { IntentDoc } from '../core/consult/intent.js';
+import type { IntentBody, IntentDoc } from '../core/consult/intent.js';
 import type { ScoreResult, Verdict } from '../core/consult/scoring.js';
 import type { Thread, ThreadVerb } from '../core/consult/thread.js';
 import type { DependencyMap } from '../core/consult/dependency-map.js';
@@ -23,16 +23,8 @@ export interface ConsultPolicy {
   maxRounds: number;
 }
 
-export interface AnnounceInput {
+export interface AnnounceInput extends Pick<IntentBody, 'description' | 'targets' | 'depends' | 'modules' | 'symbols' | 'taskId' | 'key' | 'ttlMs'> {
   agent: string;
-  description: string;
-  targets: string[];
-  depends: string[];
-  modules: string[];
-  symbols: string[];
-  taskId: string | null;
-  key: string | null;
-  ttlMs: number;
   intentId: string;
   threadId: string;
   policy: ConsultPolicy;

@@ -83,7 +83,8 @@ describe('token registry', () => {
     expect(a.verify(token)).toBeDefined();
     time += 60_001;
     expect(a.verify(token)).toBeUndefined();
-    expect(a.required()).toBe(false);
+    // The last token expiring does not open the server again.
+    expect(a.required()).toBe(true);
   });
 
   it('checks configured tokens too, and lists them without their secret', async () => {

@@ -68,7 +68,7 @@ export interface StaticToken {
 }
 
 export interface TokenRegistry {
-  /** Whether requests must present a token: any configured or live stored token exists. */
+  /** Whether requests must present a token: a token is configured, or one was ever created (revoked and expired ones count). */
   required(): boolean;
   /** The access a presented token grants, or undefined when it is unknown, revoked or expired. */
   verify(presented: string): Access | undefined;
@@ -160,11 +160,8 @@ export async function createTokenRegistry(options: TokenRegistryOptions): Promis
     const id = tokenIdOf(presented);
     const record = id === undefined ? undefined : records.get(id);
     if (record && sameDigest(record.digest, digest) && live(record, now)) {
+      // Streams opened with a token that later expires are ended by the next reload (at most RELOAD_INTERVAL_MS late).
       noteUse(record.id, now);
-      if (record.expiresAt !== null && !revokers.has(record.id)) {
-        const timer = setTimeout(() => { endAccess(record.id, 'The token has expired.'); }, record.expiresAt - now);
-        timer.unref();
-      }
       return { role: record.role, projects: record.projects, agent: record.agent ?? undefined, tokenId: record.id, tokenName: record.name, revoked: signalOf(record.id) };
     }
     // Every configured token is compared, so the time taken does not tell which one was close.
@@ -205,7 +202,8 @@ export async function createTokenRegistry(options: TokenRegistryOptions): Promis
   await reload();
 
   return {
-    required: () => staticTokens.length > 0 || [...records.values()].some((r) => live(r, store.clock.now())),
+    // Once any token has existed the server stays in token mode: revoking or outliving the last one must not open it.
+    required: () => staticTokens.length > 0 || records.size > 0,
     verify,
     async create(input, actor) {
       checkInput(input);
