@@ -51,6 +51,12 @@ describe('resolveProject', () => {
     expect(resolveProject({ cwd: join(scratch, 'notes-draft') }).id).toBe(notes.id);
   });
 
+  it('names a clone of a local directory (`git clone .`, remote ending in /.) with a valid id', () => {
+    const clone = repository('fresh', join(scratch, 'web', '.'));
+    expect(resolveProject({ cwd: clone }).id).toMatch(/^web-[0-9a-f]{8}$/);
+    expect(resolveProject({ cwd: repository('dotted', '/srv/.hidden') }).id).toMatch(/^hidden-[0-9a-f]{8}$/);
+  });
+
   it('lets a flag, then BATON_PROJECT, then .baton.json choose, and refuses an invalid choice', () => {
     const repo = repository('chosen', 'git@github.com:acme/chosen.git');
     writeFileSync(join(repo, '.baton.json'), JSON.stringify({ project: 'team-space' }));
@@ -85,6 +91,7 @@ describe('remotes', () => {
       expect(normaliseRemote(url), url).toBe('github.com/acme/web');
     }
     expect(normaliseRemote('/srv/git/web.git')).toBe('/srv/git/web');
+    expect(normaliseRemote('/work/web/.')).toBe('/work/web');
   });
 
   it('read origin from a git config, else the first remote', () => {

@@ -118,12 +118,14 @@ export function normaliseRemote(url: string): string {
     // scp-like syntax: [user@]host:path
     rest = rest.replace(/^[^@/]*@/, '').replace(':', '/');
   }
-  return rest.replace(/\/+$/, '').replace(/\.git$/i, '').replace(/\/+/g, '/').toLowerCase();
+  // A path remote may end in `/.` (`git clone .` records the directory it cloned from that way).
+  return rest.replace(/(\/\.)+\/*$/, '').replace(/\/+$/, '').replace(/\.git$/i, '').replace(/\/+/g, '/').toLowerCase();
 }
 
 /** `<name>-<8 hex>`: readable, and distinct for two repositories with the same name. */
 function idFrom(name: string, key: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'repo';
+  // Project ids start with a letter or digit (the hub refuses others), so leading dots and dashes go.
+  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 48) || 'repo';
   return `${slug}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
 
