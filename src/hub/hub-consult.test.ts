@@ -56,6 +56,8 @@ describe("seed 004's scenarios", () => {
     const bob = await announce('bob', { target_files: ['src/auth.ts'] });
     expect(bob).toMatchObject({ verdict: 'concerned', score: 100, layer: '0a', peers: [{ agent_id: 'alice', score: 100, category: 'concerned', layer: '0a' }] });
     const threadId = bob['thread_id'] as string;
+    // The answer says what to do next, naming the thread.
+    expect(bob['next']).toContain(threadId);
     const inbox = await run('alice', 'get_inbox');
     expect(inbox).toMatchObject({ unread_count: 1, deliveries: [{ thread_id: threadId, from: 'bob', importance: 'high' }] });
     // Reading does not consume.

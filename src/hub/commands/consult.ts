@@ -46,6 +46,7 @@ export const consultCommands = [
     output: z.object({
       intent_id: z.string(), expires_at: z.string(), verdict: z.string(), score: z.number(), layer: z.string().optional(), thread_id: z.string().nullable(), joined: z.boolean().optional(),
       agreed_in: z.string().optional(), peers: z.array(peerSchema), upcoming_tasks: z.array(z.string()).optional(), blocked_files: z.array(z.string()).optional(),
+      next: z.string().optional(),
     }),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
@@ -61,6 +62,7 @@ export const consultCommands = [
         ...(result.score.peers[0] ? { layer: result.score.peers[0].layer } : {}), thread_id: result.threadId, ...(result.joined ? { joined: true } : {}),
         ...(result.agreedIn ? { agreed_in: result.agreedIn } : {}), peers: result.score.peers.slice(0, 10),
         ...(result.upcoming.length > 0 ? { upcoming_tasks: result.upcoming } : {}), ...(result.score.blocked_files.length > 0 ? { blocked_files: result.score.blocked_files } : {}),
+        ...(result.threadId ? { next: `Settle it in thread ${result.threadId} before editing: post_to_thread to say your plan, resolve_thread to propose or approve who goes first.` } : {}),
       };
     },
   }),
