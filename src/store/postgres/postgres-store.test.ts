@@ -182,14 +182,21 @@ describe('PostgreSQL store', () => {
       const storeWaitsOnLock = (other: pg.Client) => async (): Promise<boolean> =>
         (await other.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [`baton:${schema}`])).rowCount === 1;
       const killStoreConnections = (other: pg.Client) => other.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`baton:${schema}`]);
+      // pg_terminate_backend only signals: a backend still exiting has not yet told
+      // the pool its connection is gone, and a call sent on it fails like one cut mid-apply.
+      const storeConnectionsGone = (other: pg.Client) => async (): Promise<boolean> =>
+        (await other.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [`baton:${schema}`])).rowCount === 0;
       const subjects = async () => (await store.readEvents({ project: p, after: 0, limit: 10 })).events.map((e) => e.subject);
-      return { schema, p, publish, storeWaitsOnLock, killStoreConnections, subjects };
+      return { schema, p, publish, storeWaitsOnLock, killStoreConnections, storeConnectionsGone, subjects };
     };
 
     it('runs a call on fresh connections after the idle ones were killed', async () => {
       const t = await setup();
       await withClient(async (other) => {
         await t.killStoreConnections(other);
+        await until(t.storeConnectionsGone(other));
+        // The backends' goodbyes are in this process's socket buffers by now; give the pool a turn to read them.
+        await new Promise((resolve) => setTimeout(resolve, 20));
       });
       expect((await t.publish('after-kill')).events.map((e) => e.id)).toEqual([2]);
       expect(await t.subjects()).toEqual(['first', 'after-kill']);
