@@ -111,6 +111,31 @@ describe("seed 004's scenarios", () => {
 });
 
 describe('threads', () => {
+  it('keeps the evidence that opened a consultation, and lets an outsider observe it without a vote', async () => {
+    await agents('alice', 'bob', 'operator');
+    await announce('alice', { target_files: ['src/auth.ts'] });
+    const threadId = (await announce('bob', { target_files: ['src/auth.ts'] }))['thread_id'] as string;
+    const read = (await run('operator', 'list_threads', { thread_id: threadId }))['thread'] as Out;
+    expect(read['opened_because']).toEqual([{ agent_id: 'alice', score: 100, layer: '0a', reason: expect.stringContaining('same file') as string, files: ['src/auth.ts'] }]);
+    // The list stays lean: the evidence is read with the thread.
+    expect(((await run('operator', 'list_threads', { all: true }))['threads'] as Out[])[0]).not.toHaveProperty('opened_because');
+    await failure(run('operator', 'post_to_thread', { thread_id: threadId, text: 'hello' }), 'FORBIDDEN');
+    const observed = (await run('operator', 'resolve_thread', { thread_id: threadId, verb: 'observe' }))['thread'] as Out;
+    expect(observed['participants']).toContainEqual({ agent_id: 'operator', role: 'observer' });
+    // Observing twice changes nothing (and appends no second event).
+    const joined = async () => ((await run('operator', 'get_events', { types: ['thread.joined'] }))['events'] as Out[]).length;
+    const before = await joined();
+    await run('operator', 'resolve_thread', { thread_id: threadId, verb: 'observe' });
+    expect(await joined()).toBe(before);
+    await run('operator', 'post_to_thread', { thread_id: threadId, text: 'alice first, please' });
+    await failure(run('operator', 'resolve_thread', { thread_id: threadId, verb: 'propose', text: 'x' }), 'FORBIDDEN');
+    // The observer is not a voter: alice's approval alone settles bob's proposal.
+    await run('bob', 'resolve_thread', { thread_id: threadId, verb: 'propose', text: 'alice first' });
+    expect(((await run('alice', 'approve_resolution', { thread_id: threadId }))['thread'] as Out)['status']).toBe('resolved');
+    const direct = (await run('alice', 'send_message', { to: ['bob'], text: 'hi' }))['thread_id'] as string;
+    await failure(run('operator', 'resolve_thread', { thread_id: direct, verb: 'observe' }), 'INVALID_STATE');
+  });
+
   it('contests into a new round, drops stale approvals, and ends at max rounds', async () => {
     await agents('alice', 'bob', 'carol');
     await announce('alice', { target_files: ['x.ts'] });

@@ -88,6 +88,12 @@ async function seed(): Promise<void> {
   const flaky = (await run('claim_task', { task_id: 'flaky' }, 'carol')) as { token: number };
   await run('update_task', { task_id: 'flaky', token: flaky.token, status: 'failed', error: 'timeout in CI' }, 'carol');
   for (let i = 0; i < 5; i++) await run('publish_event', { topic: 'build.progress', payload: { step: i } }, 'dave');
+  // A consultation: bob announces work on a file alice announced (and reserved), so a thread opens.
+  await run('announce_work', { description: 'Refactor the session store', target_files: ['src/auth/session.ts'] }, 'alice');
+  await run('announce_work', { description: 'Fix the session expiry', target_files: ['src/auth/session.ts'] }, 'bob');
+  // A hot file: two agents edited it.
+  await run('record_file_edit', { files: ['src/api/routes.ts', 'src/api/schema.ts'] }, 'alice');
+  await run('record_file_edit', { files: ['src/api/routes.ts'] }, 'carol');
   await run('register_agent', {}, 'other-team', 'secret-project');
 }
 
@@ -201,10 +207,21 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
       await page.locator('[data-testid="timeline-search"]').fill('');
       await page.screenshot({ path: join(ARTIFACTS, `timeline-${scheme}.png`), fullPage: true });
 
-      for (const panel of ['threads', 'files', 'plots', 'projects']) {
+      await open(page, 'threads');
+      const thread = page.locator('[data-testid="threads-table"] tr[data-thread]', { hasText: 'Fix the session expiry' });
+      await expect.poll(() => thread.textContent()).toMatch(/consult.*open.*bob \(initiator\), alice \(respondent\).*src\/auth\/session\.ts/);
+      await thread.locator('button').click();
+      await expect.poll(() => page.locator('[data-testid="thread-evidence"]').textContent()).toMatch(/alice scored 100 \(layer (0a|R1)\).*src\/auth\/session\.ts/);
+      expect(await page.locator('[data-testid="thread-posts"] li').allTextContents()).toEqual([expect.stringMatching(/^bob context: Fix the session expiry$/)]);
+      await page.screenshot({ path: join(ARTIFACTS, `threads-${scheme}.png`), fullPage: true });
+
+      await open(page, 'files');
+      await expect.poll(() => page.locator('[data-testid="hot-files"] tr[data-file="src/api/routes.ts"]').textContent()).toMatch(/^src\/api\/routes\.ts2(alice, carol|carol, alice)/);
+      expect(await page.locator('[data-testid="hot-files"] tr').count()).toBe(2); // the header and one file: schema.ts has one editor
+      await page.screenshot({ path: join(ARTIFACTS, `files-${scheme}.png`), fullPage: true });
+
+      for (const panel of ['plots', 'projects']) {
         await open(page, panel);
-        if (panel === 'threads') expect(await page.locator('main').textContent()).toMatch(/No threads\./);
-        if (panel === 'files') expect(await page.locator('main').textContent()).toMatch(/File activity is not recorded/);
         if (panel === 'plots') await page.locator('[data-testid="plot-events"] canvas').waitFor();
         if (panel === 'projects') await expect.poll(() => page.locator('[data-testid="projects-table"]').textContent()).toMatch(/web.*secret-project|secret-project.*web/);
         await page.waitForTimeout(300);
@@ -234,6 +251,13 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
     await rest('/tasks', { id: 'late', title: 'Arrived late' });
     await page.locator('[data-task="late"]').waitFor({ timeout: 1_000 });
     expect(Date.now() - started).toBeLessThan(1_000);
+
+    await open(page, 'files');
+    started = Date.now();
+    await rest('/activity/edits', { files: ['docs/guide.md', 'docs/api.md'] }, { 'x-baton-agent': 'erin' });
+    await page.locator('[data-testid="recent-edits"] [data-agent="erin"] li', { hasText: 'docs/api.md' }).waitFor({ timeout: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await page.locator('[data-testid="recent-edits"] [data-agent="erin"] li').count()).toBe(2);
     await context.close();
   });
 
@@ -267,6 +291,19 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
     await page.locator('[data-testid="confirm"]').click();
     await expect.poll(async () => ((await rest('/tasks/obsolete')).body['task'] as { status: string }).status).toBe('cancelled');
 
+    // Post to the consultation: the dashboard joins as an observer (no vote), the post shows live.
+    await open(page, 'threads');
+    await page.locator('[data-testid="threads-table"] tr[data-thread]', { hasText: 'Fix the session expiry' }).locator('button').click();
+    await page.locator('[data-testid="post-text"]').fill('Alice goes first; bob rebases after.');
+    await page.locator('[data-testid="post"]').click();
+    await page.locator('[data-testid="confirm"]').click();
+    await page.locator('[data-testid="thread-posts"] li', { hasText: 'dashboard context: Alice goes first; bob rebases after.' }).waitFor({ timeout: 2_000 });
+    const threadId = ((await rest('/threads?all=true')).body['threads'] as { thread_id: string; subject: string }[]).find((t) => t.subject === 'Fix the session expiry')!.thread_id;
+    const read = (await rest(`/threads/${threadId}`)).body as { thread: { participants: { agent_id: string; role: string }[] }; posts: { from: string; text: string }[] };
+    expect(read.thread.participants).toContainEqual({ agent_id: 'dashboard', role: 'observer' });
+    expect(read.posts.filter((p) => p.from === 'dashboard').map((p) => p.text)).toEqual(['Alice goes first; bob rebases after.']);
+    await expect.poll(() => page.locator('[data-testid="threads-table"] tr[data-thread]', { hasText: 'Fix the session expiry' }).textContent()).toMatch(/dashboard \(observer\)/);
+
     // Release the stale holder's lock: the waiter gets it.
     await open(page, 'locks');
     await page.locator('[data-testid="locks-table"] tr[data-lease="deploy"] [data-testid="break"]').click();
@@ -276,7 +313,7 @@ describe.skipIf(!hasChromium())('the dashboard', () => {
     // Every action is on the timeline with its actor.
     const events = (await rest('/events?limit=1000')).body['events'] as { type: string; actor?: string; subject: string }[];
     const byDashboard = events.filter((e) => e.actor === 'dashboard').map((e) => `${e.type} ${e.subject}`);
-    expect(byDashboard).toEqual(expect.arrayContaining(['task.reset flaky', 'task.cancelled obsolete', 'lease.broken deploy']));
+    expect(byDashboard).toEqual(expect.arrayContaining(['task.reset flaky', 'task.cancelled obsolete', 'lease.broken deploy', 'thread.joined ' + threadId, 'message.posted ' + threadId]));
     expect(events.filter((e) => e.type === 'task.added' && e.actor === 'dashboard').length).toBeGreaterThanOrEqual(3);
     await open(page, 'timeline');
     await page.locator('[data-testid="timeline-search"]').fill('lease.broken');

@@ -12,11 +12,20 @@ export type ThreadKind = 'consult' | 'direct' | 'broadcast';
 export type ThreadStatus = 'open' | 'resolving' | 'resolved' | 'cancelled';
 export type Role = 'initiator' | 'respondent' | 'observer' | 'recipient';
 export type Outcome = 'consensus' | 'closed' | 'timeout' | 'max_rounds' | 'no_respondents' | 'cancelled' | 'initiator_gone';
-export type ThreadVerb = 'propose' | 'approve' | 'contest' | 'close' | 'cancel' | 'join';
+export type ThreadVerb = 'propose' | 'approve' | 'contest' | 'close' | 'cancel' | 'join' | 'observe';
 
 export interface Participant {
   agent: string;
   role: Role;
+}
+
+/** Why a consultation opened: each concerned peer's score as the announce saw it (at most five). */
+export interface OpeningEvidence {
+  agent: string;
+  score: number;
+  layer: string;
+  reason: string;
+  files: string[];
 }
 
 export interface Thread {
@@ -35,6 +44,8 @@ export interface Thread {
   intentIds: string[];
   files: string[];
   createdAt: number;
+  /** Consultations only; absent on threads written before it was kept. */
+  opening?: OpeningEvidence[];
 }
 
 export const isClosed = (t: Pick<Thread, 'status'>): boolean => t.status === 'resolved' || t.status === 'cancelled';
@@ -83,6 +94,9 @@ export function applyVerb(t: Thread, v: VerbInput): Thread {
       const others = t.participants.filter((p) => p.agent !== v.agent);
       return { ...t, participants: [...others, { agent: v.agent, role: 'respondent' }] };
     }
+    case 'observe':
+      // Someone outside the collision (an operator on the dashboard) takes part without a vote.
+      return role ? t : { ...t, participants: [...t.participants, { agent: v.agent, role: 'observer' }] };
     case 'propose': {
       if (role !== 'initiator' && role !== 'respondent') throw forbidden(t, v.agent, v.verb, role);
       if (t.status !== 'open') throw invalidState(t, v.verb);
@@ -141,6 +155,6 @@ export function transitionEvent(before: Thread, after: Thread, verb: ThreadVerb 
   if (verb === 'propose') return 'thread.proposed';
   if (verb === 'approve') return 'thread.approved';
   if (verb === 'contest') return 'thread.contested';
-  if (verb === 'join') return 'thread.joined';
+  if (verb === 'join' || verb === 'observe') return 'thread.joined';
   return before.status !== after.status ? 'thread.contested' : 'thread.left';
 }

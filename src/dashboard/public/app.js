@@ -114,8 +114,8 @@ function Dashboard({ session, onSignOut }) {
     });
   };
   const onPost = (thread, type, text, clear) => setDialog({
-    title: `Post to thread ${thread.id}?`, body: html`<p><strong>${type}</strong>: ${text}</p>`, confirm: 'Post',
-    run: () => actions.postToThread(project, session, thread.id, type, text), done: (r) => { clear(); done('Posted.')(r); },
+    title: `Post to thread ${thread.thread_id}?`, body: html`<p><strong>${type}</strong>: ${text}</p><p class="muted">As ${actorOf(session)}${thread.participants.some((p) => p.agent_id === actorOf(session)) ? '' : ', joining the thread as an observer (no vote)'}.</p>`, confirm: 'Post',
+    run: () => actions.postToThread(project, session, thread, type, text), done: (r) => { clear(); done('Posted.')(r); },
   });
 
   const counts = {
@@ -134,7 +134,7 @@ function Dashboard({ session, onSignOut }) {
   else if (panel === 'agents') body = html`<${Agents} model=${model} />`;
   else if (panel === 'locks') body = html`<${Leases} model=${model} onBreak=${onBreak} canAct=${canAct} />`;
   else if (panel === 'tasks') body = html`<${Tasks} model=${model} canAct=${canAct} onAction=${onAction} initialFilter=${where.filter} />`;
-  else if (panel === 'threads') body = html`<${Threads} model=${model} canAct=${canAct} onPost=${onPost} />`;
+  else if (panel === 'threads') body = html`<${Threads} model=${model} actor=${actorOf(session)} canAct=${canAct} onPost=${onPost} />`;
   else if (panel === 'files') body = html`<${Files} model=${model} />`;
   else if (panel === 'timeline') body = html`<${Timeline} model=${model} />`;
   else body = html`<${Plots} model=${model} />`;

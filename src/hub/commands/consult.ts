@@ -115,9 +115,9 @@ export const consultCommands = [
   defineCommand({
     name: 'resolve_thread',
     toolset: 'consult',
-    description: 'Move a consult thread: propose (text), approve, contest (reason), close, cancel (initiator), or join as a respondent.',
+    description: 'Move a consult thread: propose (text), approve, contest (reason), close, cancel (initiator), join (to vote) or observe.',
     mutating: true,
-    input: z.object({ ...mutatingFields, thread_id: threadId, verb: z.enum(['propose', 'approve', 'contest', 'close', 'cancel', 'join']), text: longText.optional() }),
+    input: z.object({ ...mutatingFields, thread_id: threadId, verb: z.enum(['propose', 'approve', 'contest', 'close', 'cancel', 'join', 'observe']), text: longText.optional() }),
     output: z.object({ thread: threadSchema }),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
@@ -141,7 +141,7 @@ export const consultCommands = [
         // A post's status is its thread: the thread's posts after the cursor are one index range.
         const limit = input.limit ?? 20;
         const posts = (await ctx.store.consult.listDocs(call.project, 'post', { status: doc.id, from: (input.after ?? 0) + 1 }, limit + 1)) as Doc<PostBody>[];
-        return { thread: threadView(doc), posts: posts.slice(0, limit).map((p) => postView(p)), truncated: posts.length > limit };
+        return { thread: threadView(doc, true), posts: posts.slice(0, limit).map((p) => postView(p)), truncated: posts.length > limit };
       }
       const me = call.agentId;
       const statuses = input.status ? [input.status] : (['open', 'resolving'] as const);
@@ -149,7 +149,7 @@ export const consultCommands = [
       for (const status of statuses) docs.push(...((await ctx.store.consult.listDocs(call.project, 'thread', { status }, 5_000)) as Doc<Thread>[]));
       const mine = docs.filter((d) => input.all === true || me === undefined || d.body.participants.some((p) => p.agent === me));
       const { rows, ...paging } = page(mine, (d) => [d.sort, d.id], input.limit ?? 20, input.cursor);
-      return { threads: rows.map(threadView), ...paging };
+      return { threads: rows.map((d) => threadView(d)), ...paging };
     },
   }),
 ];

@@ -45,9 +45,12 @@ export const threadSchema = z.object({
   approvals: z.array(z.string()).optional(),
   resolution: z.object({ outcome: z.string(), summary: z.string().optional(), unanswered: z.array(z.string()).optional() }).optional(),
   files: z.array(z.string()).optional(),
+  opened_at: z.string(),
+  opened_because: z.array(z.object({ agent_id: z.string(), score: z.number(), layer: z.string(), reason: z.string(), files: z.array(z.string()) })).optional(),
 });
 
-export function threadView(d: Doc<Thread>): z.infer<typeof threadSchema> {
+/** A thread as listed; `detail` adds the scoring evidence that opened it (read one thread for it). */
+export function threadView(d: Doc<Thread>, detail = false): z.infer<typeof threadSchema> {
   const t = d.body;
   return compact({
     thread_id: t.id, kind: t.kind, subject: t.subject, status: t.status, initiator: t.initiator,
@@ -55,7 +58,8 @@ export function threadView(d: Doc<Thread>): z.infer<typeof threadSchema> {
     round: t.kind === 'consult' ? t.round : undefined, round_deadline: t.roundDeadline === null ? undefined : iso(t.roundDeadline),
     proposal: t.proposal ?? undefined, approvals: t.approvals,
     resolution: t.resolution ? compact({ outcome: t.resolution.outcome, summary: t.resolution.summary ?? undefined, unanswered: t.resolution.unanswered }) : undefined,
-    files: t.files.slice(0, 20),
+    files: t.files.slice(0, 20), opened_at: iso(t.createdAt),
+    opened_because: detail ? t.opening?.map((o) => ({ agent_id: o.agent, score: o.score, layer: o.layer, reason: o.reason, files: o.files })) : undefined,
   });
 }
 

@@ -113,7 +113,7 @@ export function registerDashboardRoute(app: FastifyInstance, hub: Hub, security:
         // The consultation layer's routes, when this build has them; the page shows an explanation instead of asking.
         features: {
           threads: app.hasRoute({ method: 'GET', url: '/api/v1/threads' }),
-          file_activity: app.hasRoute({ method: 'GET', url: '/api/v1/files/activity' }),
+          file_activity: app.hasRoute({ method: 'GET', url: '/api/v1/activity/hot' }),
         },
         default_project: access && !access.projects.includes('*') ? (access.projects[0] ?? 'default') : 'default',
         thresholds_s: {

@@ -8,7 +8,7 @@ import { api, auth, ApiError } from './api.js';
 export const actorOf = (session) => session.agent || auth.actor;
 export const canAct = (session) => session.role !== 'observer';
 
-/** Cancelling acts for a registered member: the dashboard registers itself as a service once per page. */
+/** Cancelling and posting act for a registered member: the dashboard registers itself as a service once per page. */
 const registered = new Set();
 async function ensureMember(project, session) {
   if (session.agent) return;
@@ -26,7 +26,16 @@ export const actions = {
     return api.post(project, `/tasks/${encodeURIComponent(id)}/update`, { status: 'cancelled' }, actorOf(session));
   },
   breakLease: (project, session, lease) => api.post(project, '/leases/break', { kind: lease.kind, name: lease.resource, holder: lease.holder, token: lease.token }, actorOf(session)),
-  postToThread: (project, session, id, type, body) => api.post(project, `/threads/${encodeURIComponent(id)}/posts`, { type, text: body }, actorOf(session)),
+  /** Posts as the page's actor; outside a consultation it first joins as an observer (no vote). */
+  async postToThread(project, session, thread, type, body) {
+    const actor = actorOf(session);
+    const path = `/threads/${encodeURIComponent(thread.thread_id)}`;
+    if (!thread.participants.some((p) => p.agent_id === actor)) {
+      await ensureMember(project, session);
+      await api.post(project, `${path}/resolve`, { verb: 'observe' }, actor);
+    }
+    return api.post(project, `${path}/posts`, { type, text: body }, actor);
+  },
 };
 
 /** Parses "paste a DAG": a JSON array of tasks, or {"tasks": [...]}. */

@@ -51,6 +51,7 @@ export function createModel(project, session, onChange) {
     waiters: new Map(),
     tasks: new Map(),
     threads: undefined, // undefined: loading; null: this server has no threads (consultation layer absent)
+    threadDetails: new Map(), // thread id -> { thread, posts }, for the threads the viewer opened
     files: undefined,
     edits: [],
     events: [],
@@ -111,14 +112,21 @@ export function createModel(project, session, onChange) {
   const features = session.features || {};
   async function loadThreads() {
     if (features.threads === false) { m.threads = null; m.v.threads++; return; }
-    const answer = await api.optional(project, '/threads', { all: true });
+    const answer = await api.optional(project, '/threads', { all: true, limit: 200 });
     m.threads = answer ? answer.threads || [] : null;
     m.v.threads++;
   }
 
+  /** One thread with its posts and the scoring evidence that opened it. */
+  async function loadThread(id) {
+    m.threadDetails.set(id, await api.get(project, `/threads/${encodeURIComponent(id)}`, { limit: 200 }));
+    m.v.threads++;
+  }
+  m.openThread = (id) => { void loadThread(id).then(changed, () => undefined); };
+
   async function loadFiles() {
     if (features.file_activity === false) { m.files = null; m.v.files++; return; }
-    const answer = await api.optional(project, '/files/activity', {});
+    const answer = await api.optional(project, '/activity/hot', { limit: 50 });
     m.files = answer ? answer.files || [] : null;
     m.v.files++;
   }
@@ -200,6 +208,8 @@ export function createModel(project, session, onChange) {
       m.events.push(e);
       if (e.id > m.lastId) m.lastId = e.id;
       if (e.id > m.snapshotId) apply(e);
+      // Edits before the snapshot are history the hot-files read summarised; the list by agent shows them too.
+      else if (e.type === 'file.edited') noteEdit(e);
     }
     if (m.events.length > EVENTS_KEPT) m.events.splice(0, m.events.length - EVENTS_KEPT);
     m.v.events++;
@@ -234,14 +244,21 @@ export function createModel(project, session, onChange) {
       m.v.agents++;
     } else if (type.startsWith('thread.') || type.startsWith('intent.') || type === 'message.posted') {
       refresh('threads', loadThreads, 200);
+      if (m.threadDetails.has(e.subject)) refresh(`thread:${e.subject}`, () => loadThread(e.subject), 100);
     } else if (type === 'file.edited') {
-      m.edits.unshift({ path: d.path || e.subject, agent: e.actor || d.agent, at });
-      if (m.edits.length > 500) m.edits.length = 500;
-      m.v.files++;
+      noteEdit(e);
       refresh('files', loadFiles, 1000);
     }
     // An agent that acts may have moved on (new file, new activity): re-read the agents, at most every few seconds.
     if (e.actor && m.agents.has(e.actor) && !type.startsWith('agent.')) refresh('agents', loadAgents, 3000);
+  }
+
+  function noteEdit(e) {
+    const d = e.data || {};
+    // One event names up to 20 files of one edit.
+    for (const path of d.files || [e.subject]) m.edits.unshift({ path, agent: d.agent || e.actor, at: Date.parse(e.at) });
+    if (m.edits.length > 500) m.edits.length = 500;
+    m.v.files++;
   }
 
   function applyTask(e, d) {
@@ -309,10 +326,11 @@ export function createModel(project, session, onChange) {
     const failed = [...m.tasks.values()].filter((t) => t.status === 'failed');
     if (failed.length) out.push({ level: 'bad', text: `${failed.length} failed task${failed.length === 1 ? '' : 's'}: ${failed.slice(0, 3).map((t) => t.id).join(', ')}${failed.length > 3 ? '…' : ''}.`, target: 'tasks', filter: 'failed' });
     for (const th of m.threads || []) {
-      const opened = Date.parse(th.opened_at || th.created_at || '');
-      const deadline = Date.parse(th.deadline || th.expires_at || '');
-      if (Number.isFinite(opened) && Number.isFinite(deadline) && (th.status === 'open' || th.status === 'resolving') && now > opened + (deadline - opened) / 2) {
-        out.push({ level: 'warn', text: `Thread ${th.id} is past half its deadline (${th.status}).`, target: 'threads' });
+      // A round's start is known for the first round only (the thread's opening).
+      const opened = th.round === 1 ? Date.parse(th.opened_at) : NaN;
+      const deadline = Date.parse(th.round_deadline || '');
+      if (Number.isFinite(opened) && Number.isFinite(deadline) && now > opened + (deadline - opened) / 2) {
+        out.push({ level: 'warn', text: `Thread ${th.thread_id} (${th.subject}) is past half its round deadline, ${th.status}.`, target: 'threads' });
       }
     }
     return out;

@@ -119,6 +119,7 @@ export function* announce(s: StepContext, input: AnnounceInput): StepGen<Announc
         participants: [{ agent: me, role: 'initiator' }, ...respondents.map((agent) => ({ agent, role: 'respondent' as const })), ...concerned.slice(RESPONDENTS).map((p) => ({ agent: p.agent_id, role: 'observer' as const }))],
         status: 'open', round: 1, maxRounds: policy.maxRounds, roundDeadline: s.now + policy.roundTimeoutMs, proposal: null, approvals: [], resolution: null,
         intentIds: [input.intentId, ...concernedIntents.flatMap((c) => c.intents)], files, createdAt: s.now,
+        opening: concerned.slice(0, RESPONDENTS).map((p) => ({ agent: p.agent_id, score: p.score, layer: p.layer, reason: p.reason, files: [...new Set(p.evidence.map((e) => e.file))].slice(0, 3) })),
       };
       s.put('doc', threadDoc(thread, s.now));
       s.emit(event('thread.opened', me, thread.id, { kind: 'consult', initiator: me, participants: thread.participants.map((p) => p.agent), files: files.slice(0, 20) }));
