@@ -5,6 +5,7 @@
  * is written to a store.
  */
 import { z } from 'zod';
+import { DOC_KINDS } from '../core/consult/doc.js';
 import { EVENT_TYPES } from '../core/events/event.js';
 import { TASK_STATUSES } from '../core/tasks/task.js';
 import type { ProjectSnapshot } from '../store/store.js';
@@ -110,6 +111,16 @@ const batonEvent = z.object({
   data: z.record(z.string(), json),
 });
 
+const doc = z.object({
+  kind: z.enum(DOC_KINDS),
+  id: z.string().min(1).max(2_000),
+  owner: z.string().max(500).nullable(),
+  status: z.string().max(2_000),
+  sort: z.number().int(),
+  expiresAt: time.nullable(),
+  body: json,
+});
+
 const snapshot = z.object({
   project: z.string().min(1).max(500),
   counters: z.object({ token: count, ticket: count, taskSeq: count, lastEventId: count, oldestEventId: count }),
@@ -118,6 +129,8 @@ const snapshot = z.object({
   tasks: z.array(task),
   state: z.array(stateEntry),
   events: z.array(batonEvent),
+  // Backups written before consultation records were exported hold none.
+  docs: z.array(doc).default([]),
 });
 
 const backupSchema = z.object({

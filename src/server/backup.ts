@@ -37,6 +37,8 @@ export interface ProjectTally {
   tasks: number;
   state: number;
   events: number;
+  /** Consultation records (intents, threads, posts, deliveries, edits, the dependency map). */
+  docs: number;
   /** Highest fencing token issued. */
   token: number;
 }
@@ -50,7 +52,7 @@ export interface BackupReport {
 }
 
 const tally = (s: ProjectSnapshot): ProjectTally => ({
-  project: s.project, members: s.members.length, leases: s.leases.length, tasks: s.tasks.length, state: s.state.length, events: s.events.length, token: s.counters.token,
+  project: s.project, members: s.members.length, leases: s.leases.length, tasks: s.tasks.length, state: s.state.length, events: s.events.length, docs: s.docs.length, token: s.counters.token,
 });
 
 const stamp = (): string => new Date().toISOString().replaceAll(':', '-').replace(/\.\d+Z$/, 'Z');

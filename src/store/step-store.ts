@@ -4,6 +4,7 @@
  * guard), every read one engine query. The same code serves SQLite, PostgreSQL
  * and Redis; engines differ only in how they load, apply and isolate.
  */
+import { DOC_KINDS, type Doc } from '../core/consult/doc.js';
 import { event } from '../core/events/event.js';
 import type { Clock } from '../core/ports.js';
 import { release, releaseAllOfKind, renew, acquire, endWait, breakLease } from './steps/lease-steps.js';
@@ -76,6 +77,29 @@ async function exportEvents(q: StoreQueries, project: string): Promise<BatonEven
 }
 
 /**
+ * Every consultation doc of a project, kind by kind, in pages by sort. Docs may share a
+ * sort value (edits of one instant), so the next page starts at the last one's sort again,
+ * skips what it has, and grows when a whole page holds one sort value.
+ */
+async function exportDocs(q: StepEngine['queries'], project: string): Promise<Doc[]> {
+  const docs: Doc[] = [];
+  for (const kind of DOC_KINDS) {
+    const seen = new Set<string>();
+    let from: number | undefined;
+    for (let limit = EXPORT_PAGE; ; ) {
+      const page = await q.listDocs(project, kind, from === undefined ? {} : { from }, limit);
+      const fresh = page.filter((d) => !seen.has(d.id));
+      for (const d of fresh) seen.add(d.id);
+      docs.push(...fresh);
+      if (page.length < limit) break;
+      if (fresh.length === 0) limit *= 2;
+      else from = page.at(-1)?.sort;
+    }
+  }
+  return docs;
+}
+
+/**
  * Reads a project for a backup through the engine's own queries, then its counters
  * (in a step that writes nothing), so the counters are at least any token read.
  */
@@ -95,6 +119,7 @@ async function exportProject(engine: StepEngine, project: string, now: number): 
   const state: StateEntry[] = [];
   for (const { scope } of await q.listScopes(project, now)) state.push(...(await q.listStateKeys(project, scope, '', now, Number.MAX_SAFE_INTEGER)));
   const events = await exportEvents(q, project);
+  const docs = await exportDocs(q, project);
   const header = (await engine.run(project, now, {}, immediate((s) => ({ ...s.header })))).result;
   const counters: ProjectCounters = {
     token: header.token,
@@ -104,7 +129,7 @@ async function exportProject(engine: StepEngine, project: string, now: number): 
     lastEventId: events.at(-1)?.id ?? 0,
     oldestEventId: events[0]?.id ?? 1,
   };
-  return { project, counters, members, leases, tasks, state, events };
+  return { project, counters, members, leases, tasks, state, events, docs };
 }
 
 export function createStepStore(engine: StepEngine): Store {

@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../core/ports.js';
 import type { ConsultStore } from './consult-port.js';
+import type { Doc } from '../core/consult/doc.js';
 import type { MutationContext, Written } from './mutation.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { Lease, LeaseKind, LeaseRequest, Waiter } from '../core/leases/lease.js';
@@ -238,6 +239,8 @@ export interface ProjectSnapshot {
   tasks: Task[];
   state: StateEntry[];
   events: BatonEvent[];
+  /** Consultation records: intents, threads, posts, deliveries, edits, the dependency map. */
+  docs: Doc[];
 }
 
 export interface RestoreOptions {
@@ -259,6 +262,7 @@ export interface RestoreResult {
   tasksKept: number;
   state: number;
   events: number;
+  docs: number;
   /** The counters after the restore: each at least the snapshot's and the project's own. */
   counters: ProjectCounters;
 }

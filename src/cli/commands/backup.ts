@@ -18,8 +18,8 @@ const print = (flags: StoreFlags, value: unknown, lines: string[]): void => {
   process.stdout.write(flags.json === true ? `${JSON.stringify(value, null, 2)}\n` : `${lines.join('\n')}\n`);
 };
 
-const describe = (p: Pick<ProjectTally, 'project' | 'members' | 'leases' | 'tasks' | 'state' | 'events'>): string =>
-  `  ${p.project}: ${p.members} members, ${p.leases} leases, ${p.tasks} tasks, ${p.state} state entries, ${p.events} events`;
+const describe = (p: Pick<ProjectTally, 'project' | 'members' | 'leases' | 'tasks' | 'state' | 'events' | 'docs'>): string =>
+  `  ${p.project}: ${p.members} members, ${p.leases} leases, ${p.tasks} tasks, ${p.state} state entries, ${p.events} events, ${p.docs} consultation records`;
 
 export async function runBackup(flags: StoreFlags & { out?: string; format?: string; project?: string }): Promise<void> {
   if (flags.format !== undefined && flags.format !== 'sqlite' && flags.format !== 'json') throw new Error(`unknown --format '${flags.format}'; use sqlite or json`);

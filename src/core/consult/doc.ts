@@ -6,7 +6,8 @@
  * decided on by the rules in this folder.
  */
 
-export type DocKind = 'intent' | 'thread' | 'post' | 'delivery' | 'edit' | 'depmap';
+export const DOC_KINDS = ['intent', 'thread', 'post', 'delivery', 'edit', 'depmap'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
 
 export interface Doc<B = unknown> {
   kind: DocKind;

@@ -6,6 +6,7 @@
  * project is refused unless merging.
  */
 import { expect } from 'vitest';
+import type { ConsultPolicy } from '../consult-port.js';
 import type { ProjectSnapshot, Store } from '../store.js';
 import { expectCode, granted, MINUTE, THRESHOLDS, type Harness, type StoreTestEnv } from './harness.js';
 
@@ -22,7 +23,19 @@ async function populate(t: StoreTestEnv): Promise<void> {
   await t.store.putState(t.ctx(), { scope: 'config', key: 'build', value: { n: 1 }, actor: 'alice' });
   await t.store.putState(t.ctx(), { scope: 'config', key: 'build', value: { n: 2 }, actor: 'alice' });
   await t.store.publishEvent(t.ctx(), 'bob', 'hello', { text: 'é ✓' });
+  // Consultation: two intents on one file (so a thread, a post and a delivery), a direct message, edits, the map.
+  const announce = (agent: string, n: number) => t.store.consult.announce(t.ctx(), {
+    agent, description: `work ${n}`, targets: ['src/auth.ts'], depends: [], modules: [], symbols: [], taskId: null, key: null, ttlMs: 30 * MINUTE,
+    intentId: `int-b${n}`, threadId: `thr-b${n}`, policy: CONSULT_POLICY,
+  });
+  await announce('alice', 1);
+  await announce('bob', 2);
+  await t.store.consult.sendMessage(t.ctx(), { agent: 'alice', to: ['bob'], subject: 'hi', text: 'ready?', importance: 'normal', ackRequired: true, threadId: null, newThreadId: 'thr-b3', policy: CONSULT_POLICY });
+  await t.store.consult.recordEdits(t.ctx(), 'alice', ['src/auth.ts', 'src/db.ts'], CONSULT_POLICY);
+  await t.store.consult.setDependencyMap(t.ctx(), 'alice', { 'src/auth.ts': ['src/db.ts'] }, 'test', null);
 }
+
+const CONSULT_POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3 };
 
 /** The snapshot as a backup file carries it: JSON, so no engine-specific value survives by accident. */
 const asFile = (snapshot: ProjectSnapshot): ProjectSnapshot => JSON.parse(JSON.stringify(snapshot)) as ProjectSnapshot;
@@ -43,9 +56,13 @@ export function backupCases({ it }: Harness): void {
     expect(snapshot.state).toMatchObject([{ scope: 'config', key: 'build', value: { n: 2 }, version: 2 }]);
     expect(snapshot.events.map((e) => e.id)).toEqual(snapshot.events.map((_, i) => i + 1));
     expect(snapshot.counters.token).toBeGreaterThanOrEqual(3);
+    const kinds = (s: ProjectSnapshot) => s.docs.map((d) => `${d.kind}:${d.id}`).sort();
+    expect(new Set(snapshot.docs.map((d) => d.kind))).toEqual(new Set(['intent', 'thread', 'post', 'delivery', 'edit', 'depmap']));
+    expect(kinds(snapshot)).toEqual(expect.arrayContaining(['intent:int-b1', 'intent:int-b2', 'thread:thr-b3', 'depmap:current', 'edit:alice|src/auth.ts']));
+    const consult = snapshot.docs.find((d) => d.kind === 'thread' && (d.body as { kind: string }).kind === 'consult');
 
     const restored = await t.store.importProject(t.ctx(undefined, t.otherProject), snapshot, { merge: false });
-    expect(restored.result).toMatchObject({ project: t.otherProject, members: 2, leases: 2, tasks: 3, tasksKept: 0, state: 1, events: snapshot.events.length });
+    expect(restored.result).toMatchObject({ project: t.otherProject, members: 2, leases: 2, tasks: 3, tasksKept: 0, state: 1, events: snapshot.events.length, docs: snapshot.docs.length });
     expect(restored.events.map((e) => e.id)).toEqual(snapshot.events.map((e) => e.id));
 
     const back = await readBack(t.store, t.otherProject, t.clock.now());
@@ -55,6 +72,12 @@ export function backupCases({ it }: Harness): void {
     expect(withoutProject(back.state)).toEqual(withoutProject(snapshot.state));
     expect(back.events.map(({ project: _p, ...e }) => e)).toEqual(snapshot.events.map(({ project: _p, ...e }) => e));
     expect(back.counters).toEqual(snapshot.counters);
+    const byKey = (s: ProjectSnapshot) => [...s.docs].sort((a, b) => `${a.kind}:${a.id}`.localeCompare(`${b.kind}:${b.id}`));
+    expect(byKey(back)).toEqual(byKey(snapshot));
+    // The restored consultation works on: the thread takes the next verb, the inbox still holds the message.
+    expect((await t.store.consult.listDocs(t.otherProject, 'delivery', { owner: 'bob', status: 'unread' }, 10)).length).toBeGreaterThan(0);
+    const thread = await t.store.consult.actOnThread(t.ctx(undefined, t.otherProject), { threadId: consult?.id ?? '', agent: 'bob', verb: 'propose', text: 'alice first', policy: CONSULT_POLICY });
+    expect(thread.result.thread.body).toMatchObject({ status: 'resolving' });
     expect(await t.store.listProjects()).toEqual(expect.arrayContaining([t.project, t.otherProject]));
   });
 
@@ -108,7 +131,7 @@ export function backupCases({ it }: Harness): void {
 
   it('exports an unknown project as NOT_FOUND and an empty restore as an empty project', async (t) => {
     await expectCode(t.store.exportProject('no-such-project', t.clock.now()), 'NOT_FOUND');
-    const empty: ProjectSnapshot = { project: 'x', counters: { token: 7, ticket: 2, taskSeq: 0, lastEventId: 0, oldestEventId: 1 }, members: [], leases: [], tasks: [], state: [], events: [] };
+    const empty: ProjectSnapshot = { project: 'x', counters: { token: 7, ticket: 2, taskSeq: 0, lastEventId: 0, oldestEventId: 1 }, members: [], leases: [], tasks: [], state: [], events: [], docs: [] };
     const restored = await t.store.importProject(t.ctx(), empty, { merge: false });
     expect(restored.result.counters).toMatchObject({ token: 7, ticket: 2 });
     const lease = granted(await t.acquire('alice', 'x'));

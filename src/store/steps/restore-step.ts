@@ -59,6 +59,9 @@ export function* restoreProject(s: StepContext, snapshot: ProjectSnapshot, optio
   s.raise('ticket', snapshot.counters.ticket);
   s.raise('taskSeq', Math.max(renumber ? 0 : snapshot.counters.taskSeq, highestSeq));
 
+  // Consultation records keep their ids; merging overwrites the project's doc of the same id.
+  for (const doc of snapshot.docs) s.put('doc', doc);
+
   const events = s.appendRestored([...snapshot.events].sort((a, b) => a.id - b.id));
   return {
     project: s.project,
@@ -68,6 +71,7 @@ export function* restoreProject(s: StepContext, snapshot: ProjectSnapshot, optio
     tasksKept: kept,
     state,
     events,
+    docs: snapshot.docs.length,
     counters: { token: s.header.token, ticket: s.header.ticket, taskSeq: s.header.taskSeq, lastEventId: s.header.lastEventId, oldestEventId: s.header.oldestEventId },
   };
 }
