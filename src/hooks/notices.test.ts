@@ -34,4 +34,25 @@ describe('noticesFor', () => {
     expect(found).toHaveLength(9);
     expect(found.at(-1)).toBe('(4 more: get_events.)');
   });
+
+  it('tells a consultation thread opened with the agent once, and the messages delivered to it in one sentence', () => {
+    const opened = { kind: 'consult', initiator: 'bob', participants: ['bob', 'me'], files: ['src/auth.ts', 'src/a.ts', 'src/b.ts', 'src/c.ts'] };
+    const posted = (id: number, from: string, thread: string, to: string[], ack = false) => e(id, 'message.posted', { thread_id: thread, from, to, importance: 'normal', ack_required: ack }, from, thread);
+    const events = [
+      e(1, 'thread.opened', opened, 'bob', 'thr-1'),
+      posted(2, 'bob', 'thr-1', ['me']),
+      posted(3, 'bob', 'thr-1', ['me']),
+      e(4, 'thread.opened', { ...opened, participants: ['bob', 'carol'] }, 'bob', 'thr-2'),
+      e(5, 'thread.opened', { kind: 'direct', initiator: 'carol', participants: ['me'], files: [] }, 'carol', 'thr-3'),
+      posted(6, 'carol', 'thr-3', ['me'], true),
+      posted(7, 'carol', 'thr-2', ['bob']),
+      posted(8, 'me', 'thr-1', ['bob']),
+      e(9, 'thread.opened', { ...opened, initiator: 'me', participants: ['me', 'bob'] }, 'me', 'thr-4'),
+    ];
+    expect(noticesFor('me', events)).toEqual([
+      'bob opened consultation thread thr-1 with you over src/auth.ts, src/a.ts, src/b.ts and 1 more: settle it there before editing those files (list_threads with thread_id, post_to_thread, resolve_thread).',
+      '2 new messages for you from bob, carol in threads thr-1, thr-3 (1 needs an ack): read them with get_inbox.',
+    ]);
+    expect(noticesFor('me', [posted(1, 'bob', 'thr-9', ['me'])])).toEqual(['1 new message for you from bob in thread thr-9: read it with get_inbox.']);
+  });
 });

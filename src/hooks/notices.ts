@@ -1,9 +1,10 @@
 /**
  * @module What in the event log is news for one agent, as short sentences for the
  * model: a lock it waited for was granted, something it held was broken or expired,
- * a task it had went back to the pool, a message addressed to it (a custom event, or
- * any event type whose data names it as `to`: the consultation layer's messages and
- * threads when they arrive). Its own doings are not news.
+ * a task it had went back to the pool, a consultation thread opened with it, the
+ * messages delivered to it (counted in one sentence that says who sent them and
+ * how many need an ack), a custom event addressed to it, or any other event whose
+ * data names it as `to`. Its own doings are not news.
  */
 
 export interface NoticeEvent {
@@ -27,6 +28,26 @@ const addressedTo = (data: Record<string, unknown>, me: string): boolean => {
   const to = data['to'] ?? data['agent'] ?? data['recipients'];
   return to === me || (Array.isArray(to) && to.includes(me));
 };
+
+const list = (values: readonly string[], max = 3): string => (values.length > max ? `${values.slice(0, max).join(', ')} and ${values.length - max} more` : values.join(', '));
+
+/** A consult thread someone else opened with this agent among its participants. */
+function threadOpened(me: string, e: NoticeEvent): string | undefined {
+  const d = e.data;
+  const participants = Array.isArray(d['participants']) ? d['participants'] : [];
+  if (d['kind'] !== 'consult' || e.actor === me || !participants.includes(me)) return undefined;
+  const files = Array.isArray(d['files']) ? d['files'].filter((f): f is string => typeof f === 'string') : [];
+  return `${e.actor ?? 'Someone'} opened consultation thread ${e.subject} with you${files.length > 0 ? ` over ${list(files)}` : ''}: settle it there before editing those files (list_threads with thread_id, post_to_thread, resolve_thread).`;
+}
+
+/** The messages delivered to this agent, as one sentence. */
+function messagesSentence(messages: readonly NoticeEvent[]): string {
+  const from = [...new Set(messages.map((m) => m.actor ?? 'someone'))];
+  const threads = [...new Set(messages.map((m) => text(m.data['thread_id'])))];
+  const acks = messages.filter((m) => m.data['ack_required'] === true).length;
+  const count = messages.length === 1 ? '1 new message' : `${messages.length} new messages`;
+  return `${count} for you from ${list(from)} in ${threads.length === 1 ? 'thread' : 'threads'} ${list(threads)}${acks > 0 ? ` (${acks} need${acks === 1 ? 's' : ''} an ack)` : ''}: read ${messages.length === 1 ? 'it' : 'them'} with get_inbox.`;
+}
 
 function notice(me: string, e: NoticeEvent): string | undefined {
   const d = e.data;
@@ -53,9 +74,37 @@ function notice(me: string, e: NoticeEvent): string | undefined {
   }
 }
 
+/** Where the messages' one sentence goes: at the first of them. */
+const MESSAGES = Symbol('messages');
+
 /** The notices in these events for agent `me`, oldest first, at most MAX_NOTICES (then a count of the rest). */
 export function noticesFor(me: string, events: readonly NoticeEvent[]): string[] {
-  const found = events.map((e) => notice(me, e)).filter((n): n is string => n !== undefined);
+  const found: (string | typeof MESSAGES)[] = [];
+  const messages: NoticeEvent[] = [];
+  // A thread opened here is told once: the opening post it delivers is part of that sentence.
+  const opening = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'thread.opened') {
+      const opened = threadOpened(me, e);
+      if (opened !== undefined) {
+        found.push(opened);
+        opening.add(e.subject);
+      }
+    } else if (e.type === 'message.posted') {
+      if (e.actor === me || !addressedTo(e.data, me)) continue;
+      const threadId = text(e.data['thread_id']);
+      if (opening.delete(threadId)) continue;
+      if (messages.length === 0) found.push(MESSAGES);
+      messages.push(e);
+    } else {
+      const n = notice(me, e);
+      if (n !== undefined) found.push(n);
+    }
+  }
+  return capped(found.map((n) => (n === MESSAGES ? messagesSentence(messages) : n)));
+}
+
+function capped(found: string[]): string[] {
   if (found.length <= MAX_NOTICES) return found;
   return [...found.slice(0, MAX_NOTICES), `(${found.length - MAX_NOTICES} more: get_events.)`];
 }

@@ -152,6 +152,26 @@ describe('the hook routes', () => {
     expect(contextOf((await hook('claude-code', 'post-tool', session, 'src/c.ts')).body)).toContain('before compaction');
   });
 
+  it('tell a session of a consultation thread opened with it and of messages awaiting it, once each', async () => {
+    const [mine, theirs] = [randomId('consulted'), randomId('consulting')];
+    await hook('claude-code', 'session-start', mine);
+    await hook('claude-code', 'session-start', theirs);
+    const run = (session: string, name: string, input: Record<string, unknown>) => app.hub.execute(name, input, { project, agentId: agentIdOf(session) });
+    const file = `src/${mine}.ts`;
+    await run(mine, 'announce_work', { description: 'mine', target_files: [file] });
+    const threadId = (await run(theirs, 'announce_work', { description: 'theirs', target_files: [file] }))['thread_id'] as string;
+    const opened = contextOf((await hook('claude-code', 'post-tool', mine, 'src/c.ts')).body);
+    expect(opened).toContain(`${agentIdOf(theirs)} opened consultation thread ${threadId} with you over ${file}`);
+    expect(opened).not.toContain('new message');
+    await run(theirs, 'send_message', { to: [agentIdOf(mine)], text: 'may I go first?', ack_required: true });
+    await run(theirs, 'post_to_thread', { thread_id: threadId, text: 'only the header', type: 'question' });
+    const messages = contextOf((await hook('claude-code', 'post-tool', mine, 'src/c.ts')).body);
+    expect(messages).toMatch(new RegExp(`2 new messages for you from ${agentIdOf(theirs)} in threads .*${threadId}.* \\(1 needs an ack\\): read them with get_inbox`));
+    expect(contextOf((await hook('claude-code', 'post-tool', mine, 'src/c.ts')).body)).toBeUndefined();
+    // The one who opened it is not told of its own thread.
+    expect(contextOf((await hook('claude-code', 'post-tool', theirs, 'src/d.ts')).body)).toBeUndefined();
+  });
+
   it('register a session they have not seen start (hooks installed mid-session)', async () => {
     const session = randomId('late');
     const res = await hook('gemini', 'pre-tool', session, 'src/late.ts', true);

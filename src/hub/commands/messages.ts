@@ -84,7 +84,8 @@ export const messageCommands = [
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
       const after = input.after ?? 0;
-      await checkCursor(ctx, call, after);
+      // Deliveries are rows of their own: a first read (no cursor, or 0) starts at the first, whatever the log retains.
+      if (after > 0) await checkCursor(ctx, call, after);
       const limit = input.limit ?? 20;
       const unreadOnly = input.unread_only ?? true;
       const waitMs = Math.min(ms(input.wait_seconds, 0), ctx.config.maxWaitMs);

@@ -5,7 +5,8 @@
  * asked for; the tool, prompt and resource lists never change), then sends
  * notifications/resources/updated tagged with the subscription's id until the
  * client closes it, or answers the request (a graceful end) when the server
- * stops. Events come from the shared feed, in the caller's project.
+ * stops. A thread or inbox is honored only when the caller could read it, as
+ * resources/subscribe does. Events come from the shared feed, in the caller's project.
  */
 import type { ServerResponse } from 'node:http';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
@@ -14,15 +15,16 @@ import type { Caller } from '../../hub/context.js';
 import { HTTP_STATUS, jsonRpcError } from '../wire-errors.js';
 import type { EventFeed } from './event-feed.js';
 import { JSON_TYPE, openEventStream, sseEvent } from './http-wire.js';
-import { RESOURCES } from './resource-catalog.js';
+import type { Hub } from '../../hub/hub.js';
+import { servedResource } from './resource-catalog.js';
+import { MAX_OBJECT_SUBSCRIPTIONS, readServed, subscriptionKey } from './resources.js';
 import { META_SERVER_INFO, META_SUBSCRIPTION_ID, type ModernRequest } from './revisions.js';
 
 /** Coalescing window: a burst of events sends one update per resource. */
 const NOTIFY_DELAY_MS = 25;
-const SERVED = new Set(RESOURCES.map((r) => r.uri));
 
 export interface ListenStreams {
-  open(request: ModernRequest, res: ServerResponse, caller: Caller): void;
+  open(request: ModernRequest, res: ServerResponse, caller: Caller): Promise<void>;
   /** Ends every stream gracefully (server shutdown). */
   close(): void;
 }
@@ -36,7 +38,25 @@ function requestedUris(params: Record<string, unknown>): string[] | string {
   return uris;
 }
 
-export function createListenStreams(feed: EventFeed, serverInfo: { name: string; version: string }, limit: number): ListenStreams {
+/** The requested URIs this caller may listen to, each with the key it is notified under; unknown or unreadable ones are left out. */
+async function honoredUris(hub: Hub, uris: readonly string[], caller: Caller): Promise<Map<string, string>> {
+  const honored = new Map<string, string>();
+  let objects = 0;
+  for (const uri of uris) {
+    const served = servedResource(uri);
+    if (!served || honored.has(uri)) continue;
+    if (served.kind === 'template') {
+      if (objects >= MAX_OBJECT_SUBSCRIPTIONS) continue;
+      const readable = await readServed(hub, served, caller).then(() => true, () => false);
+      if (!readable) continue;
+      objects++;
+    }
+    honored.set(uri, subscriptionKey(served, uri));
+  }
+  return honored;
+}
+
+export function createListenStreams(hub: Hub, feed: EventFeed, serverInfo: { name: string; version: string }, limit: number): ListenStreams {
   const open = new Map<ServerResponse, () => void>();
 
   const refuse = (res: ServerResponse, request: ModernRequest, status: number, error: { code: number; message: string; data?: unknown }): void => {
@@ -44,7 +64,7 @@ export function createListenStreams(feed: EventFeed, serverInfo: { name: string;
   };
 
   return {
-    open(request, res, caller) {
+    async open(request, res, caller) {
       const uris = requestedUris(request.params);
       if (typeof uris === 'string') {
         refuse(res, request, 200, { code: -32602, message: `Invalid params for subscriptions/listen: ${uris}.` });
@@ -56,17 +76,19 @@ export function createListenStreams(feed: EventFeed, serverInfo: { name: string;
         refuse(res, request, HTTP_STATUS.FORBIDDEN, jsonRpcError(new CoordinationError('FORBIDDEN', `This token is not scoped to project '${project}'.`, { project })));
         return;
       }
+      const honored = await honoredUris(hub, uris, caller);
+      if (res.destroyed) return;
+      // Counted after the reads above: no await between this check and the stream's registration.
       if (open.size >= limit) {
         refuse(res, request, HTTP_STATUS.LIMIT_EXCEEDED, jsonRpcError(new CoordinationError('LIMIT_EXCEEDED', `This server holds ${limit} listen streams; close one or retry later.`, { limit })));
         return;
       }
-      const honored = uris.filter((u) => SERVED.has(u));
       const tag = { [META_SUBSCRIPTION_ID]: request.id };
       const write = (m: JSONRPCMessage): void => {
         res.write(sseEvent(m));
       };
       openEventStream(res);
-      write({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: uris.length > 0 ? { resourceSubscriptions: honored } : {} } });
+      write({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: uris.length > 0 ? { resourceSubscriptions: [...honored.keys()] } : {} } });
 
       const pending = new Set<string>();
       let timer: NodeJS.Timeout | undefined;
@@ -78,7 +100,7 @@ export function createListenStreams(feed: EventFeed, serverInfo: { name: string;
           pending.clear();
         }, NOTIFY_DELAY_MS);
       });
-      membership.set(project, new Set(honored), false);
+      membership.set(project, new Set(honored.values()), false);
       const leave = (): void => {
         membership.leave();
         clearTimeout(timer);

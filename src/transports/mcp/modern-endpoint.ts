@@ -76,7 +76,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
   const serverInfo = { name: 'baton', version: options.version };
   const shared = new Map<string, Shared>();
   let last: { toolsets: readonly string[] | undefined; entry: Shared } | undefined;
-  const listens = createListenStreams(options.feed, serverInfo, options.maxListens);
+  const listens = createListenStreams(hub, options.feed, serverInfo, options.maxListens);
 
   const identity = { [META_SERVER_INFO]: serverInfo };
   /** What every 2026 result carries on top of the method's own fields. */
@@ -181,7 +181,7 @@ export function createModernEndpoint(options: ModernEndpointOptions): ModernEndp
           callTool(request, server, res, caller);
           return;
         case 'subscriptions/listen':
-          listens.open(request, res, caller);
+          void listens.open(request, res, caller);
           return;
         case 'server/discover':
           void discovery.then((result) => {

@@ -1,11 +1,14 @@
 /**
- * @module MCP resources (baton://status, agents, locks, tasks), each read through
- * a hub command; subscriptions, limited to those resources, with
+ * @module MCP resources (baton://status, agents, locks, tasks; the templates
+ * baton://threads/{thread_id} and baton://agents/{agent_id}/inbox), each read
+ * through a hub command as the caller, so scoped like any read; subscriptions,
+ * limited to those resources (one naming an object only once the caller could
+ * read it, and at most MAX_OBJECT_SUBSCRIPTIONS of them), with
  * notifications/resources/updated when a domain event changes one; and the
  * connection's log level, under which domain events are sent as logging
  * notifications once the client sets one. Events arrive through the shared feed.
  */
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   ErrorCode,
@@ -17,13 +20,15 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { CoordinationError } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
+import type { CommandOutput } from '../../hub/command.js';
 import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { eventView } from '../../hub/views/records.js';
 import { jsonRpcError, toCoordinationError } from '../wire-errors.js';
 import type { EventFeed } from './event-feed.js';
-import { RESOURCES } from './resource-catalog.js';
+import { RESOURCE_TEMPLATES, RESOURCES, SERVED_NAMES, servedResource, type ServedResource } from './resource-catalog.js';
 
 const LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 const WARNING_EVENTS = new Set(['agent.abandoned', 'lease.expired', 'lease.broken', 'task.failed', 'task.requeued']);
@@ -33,14 +38,32 @@ const levelOf = (e: BatonEvent): LoggingLevel => (WARNING_EVENTS.has(e.type) ? '
 /** Coalescing window for resource-updated notifications: a burst of events sends one per resource. */
 const NOTIFY_DELAY_MS = 25;
 
-const SERVED = new Set(RESOURCES.map((r) => r.uri));
+/** Subscriptions to single objects (threads, inboxes) one connection may hold: each is a feed key. */
+export const MAX_OBJECT_SUBSCRIPTIONS = 100;
 
 /** A subscription to anything else would never be notified, and would only hold memory. */
-function assertServed(uri: string): void {
-  if (SERVED.has(uri)) return;
+function assertServed(uri: string): ServedResource {
+  const served = servedResource(uri);
+  if (served) return served;
   const shown = uri.length > 80 ? `${uri.slice(0, 80)}…` : uri;
-  throw new McpError(ErrorCode.InvalidParams, `Unknown resource '${shown}': this server serves ${[...SERVED].join(', ')}.`);
+  throw new McpError(ErrorCode.InvalidParams, `Unknown resource '${shown}': this server serves ${SERVED_NAMES}.`);
 }
+
+const asMcpError = (error: unknown): McpError => {
+  const { code, message, data } = jsonRpcError(toCoordinationError(error));
+  return new McpError(code, message, data);
+};
+
+/** Reads a served resource as `caller` (the hub checks its token's project, role and agent); McpError on refusal. */
+export function readServed(hub: Hub, served: ServedResource, caller: Caller): Promise<CommandOutput> {
+  const input = served.kind === 'template' ? served.spec.input(served.id) : {};
+  return hub.execute(served.spec.command, input, caller).catch((error: unknown) => {
+    throw asMcpError(error);
+  });
+}
+
+/** The key a subscription is held and notified under: an object's URI with its id decoded. */
+export const subscriptionKey = (served: ServedResource, uri: string): string => (served.kind === 'template' ? served.canonical : uri);
 
 export interface ResourceContext {
   /** The caller of one request, the connection's identity included. */
@@ -59,14 +82,14 @@ export interface ConnectionResources {
 /** Registers the resources, subscriptions and logging of one connection. */
 export function registerResources(mcp: McpServer, hub: Hub, context: ResourceContext): ConnectionResources {
   const server = mcp.server;
-  for (const spec of RESOURCES) {
-    mcp.registerResource(spec.name, spec.uri, { description: spec.description, mimeType: 'application/json' }, async (uri, extra) => {
-      const output = await hub.execute(spec.command, {}, context.callerOf(extra)).catch((error: unknown) => {
-        const { code, message, data } = jsonRpcError(toCoordinationError(error));
-        throw new McpError(code, message, data);
-      });
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(output) }] };
-    });
+  const read = async (uri: URL, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+    const output = await readServed(hub, assertServed(uri.href), context.callerOf(extra));
+    return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(output) }] };
+  };
+  for (const spec of RESOURCES) mcp.registerResource(spec.name, spec.uri, { description: spec.description, mimeType: 'application/json' }, read);
+  // Templates are listed by resources/templates/list; their objects are not enumerated in resources/list.
+  for (const spec of RESOURCE_TEMPLATES) {
+    mcp.registerResource(spec.name, new ResourceTemplate(spec.template, { list: undefined }), { description: spec.description, mimeType: 'application/json' }, (uri, _variables, extra) => read(uri, extra));
   }
 
   const subscribed = new Set<string>();
@@ -91,15 +114,29 @@ export function registerResources(mcp: McpServer, hub: Hub, context: ResourceCon
     membership.set(context.connection.project ?? 'default', subscribed, logLevel !== undefined);
   };
 
-  server.setRequestHandler(SubscribeRequestSchema, (request) => {
-    assertServed(request.params.uri);
-    subscribed.add(request.params.uri);
+  let objects = 0;
+  server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+    const served = assertServed(request.params.uri);
+    const key = subscriptionKey(served, request.params.uri);
+    if (served.kind === 'template' && !subscribed.has(key)) {
+      if (objects >= MAX_OBJECT_SUBSCRIPTIONS) {
+        throw asMcpError(new CoordinationError('LIMIT_EXCEEDED', `This connection holds ${MAX_OBJECT_SUBSCRIPTIONS} thread and inbox subscriptions; unsubscribe from one first.`, { limit: MAX_OBJECT_SUBSCRIPTIONS }));
+      }
+      // You may subscribe to what you may read: a thread of another project, or another agent's inbox, is refused here.
+      await readServed(hub, served, context.callerOf(extra));
+      if (subscribed.has(key)) return {};
+      objects++;
+    }
+    subscribed.add(key);
     refresh();
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
-    subscribed.delete(request.params.uri);
-    pending.delete(request.params.uri);
+    const served = servedResource(request.params.uri);
+    const key = served ? subscriptionKey(served, request.params.uri) : request.params.uri;
+    if (served?.kind === 'template' && subscribed.has(key)) objects--;
+    subscribed.delete(key);
+    pending.delete(key);
     refresh();
     return {};
   });

@@ -10,7 +10,7 @@ import { CoordinationError } from '../../core/errors.js';
 import { event, type BatonEvent } from '../../core/events/event.js';
 import { TOOLSETS } from '../../hub/command.js';
 import { COMMANDS } from '../../hub/commands/index.js';
-import { resourcesChangedBy } from './resource-catalog.js';
+import { resourcesChangedBy, servedResource } from './resource-catalog.js';
 import { selectToolsets, toolError, toolResult, toolsFor } from './tools.js';
 
 const stored = (e: ReturnType<typeof event>): BatonEvent => ({ ...e, project: 'p', id: 1, at: 0 });
@@ -76,5 +76,18 @@ describe('MCP tools', () => {
     expect(resourcesChangedBy(stored(event('lease.released', 'a', 'r', { ...lock, kind: 'files' })))).toEqual(['baton://status']);
     expect(resourcesChangedBy(stored(event('task.ready', null, 't', {})))).toEqual(['baton://tasks', 'baton://status']);
     expect(resourcesChangedBy(stored(event('state.stored', 'a', 's/k', { scope: 's', key: 'k', version: 1 })))).toEqual([]);
+    const posted = event('message.posted', 'a', 'thr-1', { thread_id: 'thr-1', from: 'a', to: ['b', 'c@x'], importance: 'normal', ack_required: false });
+    expect(resourcesChangedBy(stored(posted))).toEqual(['baton://threads/thr-1', 'baton://agents/b/inbox', 'baton://agents/c@x/inbox', 'baton://status']);
+    expect(resourcesChangedBy(stored(event('thread.resolved', 'a', 'thr-1', { outcome: 'consensus', round: 1 })))).toEqual(['baton://threads/thr-1', 'baton://status']);
+    expect(resourcesChangedBy(stored(event('intent.expired', null, 'int-1', { agent: 'a' })))).toEqual(['baton://status']);
+  });
+
+  it('names the resource a URI reads, a template with its id decoded as the key events use', () => {
+    expect(servedResource('baton://locks')).toMatchObject({ kind: 'fixed', spec: { command: 'list_locks' } });
+    expect(servedResource('baton://threads/thr-1')).toMatchObject({ kind: 'template', id: 'thr-1', canonical: 'baton://threads/thr-1', spec: { command: 'list_threads' } });
+    expect(servedResource('baton://agents/c%40x/inbox')).toMatchObject({ id: 'c@x', canonical: 'baton://agents/c@x/inbox', spec: { command: 'get_inbox' } });
+    expect(servedResource('baton://agents/c/x/inbox')).toBeUndefined();
+    expect(servedResource('baton://threads/%E0%A4%A')).toBeUndefined();
+    expect(servedResource(`baton://threads/${'x'.repeat(1000)}`)).toBeUndefined();
   });
 });
