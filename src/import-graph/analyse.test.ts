@@ -57,7 +57,7 @@ describe('TypeScript and JavaScript: the compiler resolution', () => {
   });
 
   it('summarises: files, edges, directory modules, the a ↔ b cycle, the most imported files', () => {
-    expect(map.summary).toMatchObject({ files: 20, typescript_files: 20, python_files: 0, edges: 20, modules: 7, cycles: 1, cycle_examples: [['src/a.ts', 'src/b.ts']], unresolved: 1 });
+    expect(map.summary).toMatchObject({ files: 20, typescript_files: 20, python_files: 0, edges: 20, modules: 7, cycles: 1, cycle_examples: [{ size: 2, files: ['src/a.ts', 'src/b.ts'] }], unresolved: 1 });
     expect(map.summary.most_imported[0]).toEqual({ file: 'src/a.ts', imported_by: 3 });
     expect(map.groups['src']).toEqual({ files: 8, depends_on: ['src/feature', 'src/lib'] });
     expect(map.groups['packages/web/src']).toEqual({ files: 2, depends_on: ['packages/web/src/components', 'src/lib'] });
@@ -90,6 +90,13 @@ describe('TypeScript and JavaScript: the compiler resolution', () => {
     writeLoose(bare, { 'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '4.9.5', main: 'index.js' }), 'node_modules/typescript/index.js': "module.exports = { version: '4.9.5', resolveModuleName() {} };\n" });
     expect(() => loadTypeScript(bare, nowhere)).toThrow(expect.objectContaining({ code: 'TYPESCRIPT_MISSING', message: expect.stringContaining('typescript 4.9.5') }));
     expect(loadTypeScript(bare).from).toBe('baton');
+  });
+
+  it('follows a workspace package linked into node_modules to its source in the repository', () => {
+    const mono = repository({ '.gitignore': 'node_modules\n', 'packages/b/package.json': JSON.stringify({ name: '@org/b', exports: { '.': './src/index.ts' } }), 'packages/b/src/index.ts': 'export const b = 1;\n', 'packages/a/src/main.ts': "import { b } from '@org/b';\nexport default b;\n" });
+    mkdirSync(join(mono, 'node_modules', '@org'), { recursive: true });
+    symlinkSync('../../packages/b', join(mono, 'node_modules', '@org', 'b'));
+    expect(analyseRepository(mono).modules).toEqual({ 'packages/a/src/main.ts': ['packages/b/src/index.ts'], 'packages/b/src/index.ts': [] });
   });
 
   it('counts files git does not track yet unless .gitignore excludes them', () => {
@@ -163,6 +170,9 @@ describe('what the analysis refuses, with a typed error saying what to do', () =
     expect(error.code).toBe('BAD_CONFIG');
     expect(error.message).toContain(join(broken, 'tsconfig.json'));
     expect(error.hint).toContain(`npx tsc --showConfig -p ${join(broken, 'tsconfig.json')}`);
+    // An option this compiler does not know is no reason to refuse: it does not change resolution.
+    const newer = repository({ 'tsconfig.json': JSON.stringify({ compilerOptions: { someFutureOption: true } }), 'a.ts': "import './b';\n", 'b.ts': '' });
+    expect(analyseRepository(newer).modules).toEqual({ 'a.ts': ['b.ts'], 'b.ts': [] });
     const extending = repository({ 'tsconfig.json': JSON.stringify({ extends: './base.json' }), 'a.ts': '' });
     expect(refusal(extending)).toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('base.json') });
   });

@@ -27,8 +27,8 @@ export interface RepositoryMap {
     edges: number;
     modules: number;
     cycles: number;
-    /** The largest cycles, at most five, each at most 20 files. */
-    cycle_examples: string[][];
+    /** The largest cycles, at most five: each one's size and its first 20 files. */
+    cycle_examples: { size: number; files: string[] }[];
     most_imported: { file: string; imported_by: number }[];
     /** Relative imports that name no file of the repository (a typo, a missing file, or an alias the config lacks). */
     unresolved: number;
@@ -65,7 +65,7 @@ export function analyseRepository(dir: string): RepositoryMap {
       edges,
       modules: Object.keys(groups).length,
       cycles: cycles.length,
-      cycle_examples: cycles.slice(0, 5).map((c) => c.slice(0, 20)),
+      cycle_examples: cycles.slice(0, 5).map((c) => ({ size: c.length, files: c.slice(0, 20) })),
       most_imported: mostImported(modules, 10),
       unresolved: unresolved.length,
       unresolved_examples: unresolved.slice(0, 10),

@@ -29,8 +29,11 @@ interface Project {
   references: readonly string[];
 }
 
-/** Diagnostics of a config that do not stop module resolution: "no inputs were found" (the config is only a root of references). */
-const HARMLESS = new Set([18003]);
+/**
+ * Diagnostics of a config that do not change module resolution: an empty `files` list or no inputs (a
+ * config that only holds references), and an option this compiler does not know (one newer than it).
+ */
+const HARMLESS = new Set([18002, 18003, 5023, 5025]);
 
 const DECLARATION_TO_SCRIPT: readonly [RegExp, string][] = [
   [/\.d\.ts$/, '.js'],
@@ -75,7 +78,8 @@ export function scriptImports(ts: TypeScript, repo: RepositoryFiles): Imports {
     },
   };
   const canonical = (p: string): string => (ts.sys.useCaseSensitiveFileNames ? p : p.toLowerCase());
-  const withOurs = (options: TS.CompilerOptions): TS.CompilerOptions => ({ ...options, allowJs: true, resolveJsonModule: true, noEmit: true });
+  // JavaScript files and JSON modules are part of the map whatever the config compiles.
+  const withOurs = (options: TS.CompilerOptions): TS.CompilerOptions => ({ ...options, allowJs: true, resolveJsonModule: true });
 
   const projects = new Map<string, Project>();
   const projectAt = (configPath: string): Project => {

@@ -30,12 +30,13 @@ function human(map: RepositoryMap, written: Written | undefined, p: Paint): stri
   ];
   if (s.most_imported.length > 0) {
     lines.push('', p('bold', 'Most imported'));
-    lines.push(table(s.most_imported.slice(0, 5), [{ header: 'file', value: (r) => r.file }, { header: 'imported by', value: (r) => r.imported_by, right: true }], p).trimEnd());
+    lines.push(table(s.most_imported.slice(0, 5), [{ header: 'file', value: (r) => r.file }, { header: 'imported by', value: (r) => r.imported_by, right: true }], p).trimEnd(), '');
   }
-  for (const cycle of s.cycle_examples.slice(0, 3)) lines.push(`${p('yellow', 'cycle:')} ${cycle.slice(0, 6).join(' ↔ ')}${cycle.length > 6 ? ` … (${cycle.length} files)` : ''}`);
+  // A cycle is a group of files that all reach each other through their imports (the largest first).
+  for (const cycle of s.cycle_examples.slice(0, 3)) lines.push(`${p('yellow', `cycle of ${cycle.size} files:`)} ${cycle.files.slice(0, 6).join(', ')}${cycle.size > 6 ? ', …' : ''}`);
   if (s.unresolved > 0) {
     const first = s.unresolved_examples[0];
-    lines.push(`${p('yellow', `${plural(s.unresolved, 'relative import')} name no file of the repository`)}${first ? ` (first: ${first.file} → '${first.specifier}')` : ''}; --json lists them.`);
+    lines.push(`${p('yellow', `${plural(s.unresolved, 'relative import')} ${s.unresolved === 1 ? 'names' : 'name'} no file of the repository`)}${first ? ` (first: ${first.file} → '${first.specifier}')` : ''}; --json lists them.`);
   }
   if (s.typescript) lines.push(p('dim', `Resolved with typescript ${s.typescript.version} (${s.typescript.from === 'repository' ? "the repository's" : "Baton's own"}).`));
   lines.push(written ? p('green', `Loaded into project ${written.project} as version ${written.version}.`) : p('dim', 'Not loaded: `baton depmap --write` replaces the project\'s map on the server.'));
