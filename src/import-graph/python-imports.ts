@@ -59,6 +59,7 @@ export function pythonEdges(repo: RepositoryFiles): Imports {
     } catch {
       continue; // Listed but unreadable: it imports nothing we can know.
     }
+    const bases = [...new Set([ownRoot(file), ...searchRoots])];
     for (const statement of pythonImports(text)) {
       let targets: string[];
       if (statement.level > 0) {
@@ -72,7 +73,7 @@ export function pythonEdges(repo: RepositoryFiles): Imports {
         if (targets.length === 0) unresolved.push({ file, specifier: `${'.'.repeat(statement.level)}${statement.module}` });
       } else {
         targets = [];
-        for (const base of [ownRoot(file), ...searchRoots]) {
+        for (const base of bases) {
           targets = fromBase(base, statement);
           if (targets.length > 0) break;
         }
