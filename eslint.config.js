@@ -161,12 +161,24 @@ export default tseslint.config(
   },
   {
     // Client commands talk to a running server over REST and must start fast: nothing of the server, the hub or a store.
-    files: ['src/cli/client/**/*.ts', 'src/cli/output.ts', 'src/cli/act.ts', 'src/cli/client-commands.ts', 'src/cli/commands/{lock,task,task-file,agent,state,events,run,status-summary}.ts'],
+    files: ['src/cli/client/**/*.ts', 'src/cli/output.ts', 'src/cli/act.ts', 'src/cli/client-commands.ts', 'src/cli/commands/{lock,task,task-file,agent,state,events,run,status-summary,depmap}.ts'],
     rules: {
       'no-restricted-imports': layerRule('cli/client and the client commands speak REST through cli/client/http-client.ts: they may read the server record (server/server-record.ts), the route table (transports/rest/routes.ts) and project/, nothing else of the server (start-up time).', [
         '**/hub/**', '**/store/**', '**/bus/**', '**/server/**', '!**/server/server-record.js', '**/transports/*.js', '**/transports/{http,mcp,sse}/**', '**/transports/rest/{openapi,query,rest-routes}.js', '**/core/**', '!**/core/errors.js',
         'zod', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*',
       ]),
+    },
+  },
+  {
+    files: ['src/import-graph/**/*.ts'],
+    ignores: ['src/import-graph/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/core/**', '**/hub/**', '**/store/**', '**/bus/**', '**/transports/**', '**/server/**', '**/cli/**', 'zod', 'fastify', 'better-sqlite3', 'ioredis', 'pg', '@modelcontextprotocol/*'], message: "import-graph/ reads a repository's files and resolves its imports for `baton depmap`: node:*, project/ and its own files only." },
+          { group: ['typescript'], allowTypeImports: true, message: 'typescript is loaded at run time, from the analysed repository first (load-typescript.ts): import its types only.' },
+        ],
+      }],
     },
   },
   {

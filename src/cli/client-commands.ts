@@ -1,5 +1,5 @@
 /**
- * @module The client commands of `baton` (lock, task, agent, state, events, run):
+ * @module The client commands of `baton` (lock, task, agent, state, events, run, depmap):
  * commander definitions only. Each action imports its command module when it
  * runs (the `import().then(({ name }) => …)` form the unused-exports check
  * follows), so `baton --version` and every client command load no server code.
@@ -189,6 +189,19 @@ function registerEvents(program: Command): void {
     });
 }
 
+function registerDepmap(program: Command): void {
+  clientOptions(
+    program
+      .command('depmap')
+      .description("Compute the repository's file-level import map (TypeScript/JavaScript via the compiler's module resolution, Python via its imports); --write loads it into the server.")
+      .argument('[dir]', 'a directory of the repository (default: the current one); the whole work tree is analysed'),
+  )
+    .option('--write', "replace the project's dependency map on the server (get_blast_radius reads it)")
+    .action(async (dir: string | undefined, opts: Record<string, unknown>) => {
+      await import('./commands/depmap.js').then(({ depmapCommand }) => depmapCommand(dir, opts));
+    });
+}
+
 export function registerClientCommands(program: Command): void {
   program.enablePositionalOptions();
   registerLock(program);
@@ -197,4 +210,5 @@ export function registerClientCommands(program: Command): void {
   registerAgent(program);
   registerState(program);
   registerEvents(program);
+  registerDepmap(program);
 }

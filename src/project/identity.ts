@@ -85,6 +85,9 @@ function locateGit(cwd: string): GitLocation | undefined {
   }
 }
 
+/** The top directory of the git work tree containing `cwd` (a linked worktree's own), if any. */
+export const workTreeOf = (cwd: string): string | undefined => locateGit(cwd)?.root;
+
 /** The URL of remote `origin` (else of the first remote) in a git config file. */
 export function remoteUrlOf(config: string): string | undefined {
   const remotes = new Map<string, string>();

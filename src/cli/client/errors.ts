@@ -1,8 +1,10 @@
 /**
  * @module What a client command can fail with, each with what to do and the exit
  * code scripts branch on: the server's typed error (its catalog code, message and
- * hint, as on every surface), no server answering, a usage mistake, or busy.
+ * hint, as on every surface), no server answering, a usage mistake, busy, or a
+ * repository `baton depmap` cannot analyse (import-graph/errors.ts).
  */
+import { ImportGraphError } from '../../import-graph/errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 /** The server answered with its typed error body. */
@@ -81,6 +83,8 @@ export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof UnreachableError) return EXIT.UNREACHABLE;
   if (error instanceof UsageError) return EXIT.USAGE;
   if (error instanceof BusyError) return EXIT.BUSY;
+  // A directory, file set or config the user can fix is a usage mistake; a missing tool is not.
+  if (error instanceof ImportGraphError) return error.code === 'TYPESCRIPT_MISSING' || error.code === 'GIT_FAILED' ? EXIT.FAILED : EXIT.USAGE;
   return EXIT.FAILED;
 }
 
@@ -90,11 +94,12 @@ export function errorCodeOf(error: unknown): string {
   if (error instanceof UnreachableError) return 'UNREACHABLE';
   if (error instanceof UsageError) return 'USAGE';
   if (error instanceof BusyError) return 'BUSY';
+  if (error instanceof ImportGraphError) return error.code;
   return 'FAILED';
 }
 
 /** What to do about an error, when it says. */
 export function hintOf(error: unknown): string | undefined {
-  if (error instanceof ApiError || error instanceof UnreachableError || error instanceof UsageError || error instanceof BusyError) return error.hint;
+  if (error instanceof ApiError || error instanceof UnreachableError || error instanceof UsageError || error instanceof BusyError || error instanceof ImportGraphError) return error.hint;
   return undefined;
 }

@@ -11,6 +11,9 @@ export type DependencyMap = Record<string, string[]>;
 
 const DEPMAP_LIMITS = { nodes: 20_000, edges: 200_000 } as const;
 
+/** Bytes of a map accepted in one call (the REST route's body limit follows it). */
+export const MAX_MAP_BYTES = 8 * 1024 * 1024;
+
 interface CruiserModule {
   source: string;
   dependencies?: { resolved?: string; module?: string }[];

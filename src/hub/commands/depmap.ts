@@ -6,7 +6,7 @@
  * inside it) and its direct imports and dependents.
  */
 import { z } from 'zod';
-import { dependentsOf, normalizeDependencyMap, walk } from '../../core/consult/dependency-map.js';
+import { dependentsOf, MAX_MAP_BYTES, normalizeDependencyMap, walk } from '../../core/consult/dependency-map.js';
 import type { Doc } from '../../core/consult/doc.js';
 import type { IntentBody } from '../../core/consult/intent.js';
 import { pathsMeet } from '../../core/consult/paths.js';
@@ -15,9 +15,6 @@ import type { DepmapBody } from '../../store/consult-port.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { jsonValue, shortText } from '../fields.js';
 import { iso } from '../views/common.js';
-
-/** Bytes of a map accepted in one call. */
-const MAX_MAP_BYTES = 8 * 1024 * 1024;
 
 export const depmapCommands = [
   defineCommand({

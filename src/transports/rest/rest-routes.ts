@@ -5,6 +5,7 @@
  * are cancelled when the client leaves.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_MAP_BYTES } from '../../core/consult/dependency-map.js';
 import { invalidInput } from '../../core/errors.js';
 import type { Command } from '../../hub/command.js';
 import type { Hub } from '../../hub/hub.js';
@@ -14,10 +15,14 @@ import { ALIAS_ROUTES, API_PREFIX, ROUTES, type AliasRoute, type Route } from '.
 
 const toFastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
+/** Commands whose input may be larger than the server's body limit: the bytes the command itself accepts, plus the JSON around them. */
+const BODY_LIMITS: Readonly<Record<string, number>> = { set_dependency_map: MAX_MAP_BYTES + 64 * 1024 };
+
 function register(app: FastifyInstance, hub: Hub, security: HttpSecurityOptions, command: Command, route: Route, alias?: AliasRoute): void {
   app.route({
     method: route.method,
     url: `${API_PREFIX}${toFastifyPath(route.path)}`,
+    ...(BODY_LIMITS[command.name] === undefined ? {} : { bodyLimit: BODY_LIMITS[command.name] }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const body = request.body ?? {};
       if (typeof body !== 'object' || Array.isArray(body)) throw invalidInput('The request body must be a JSON object.', { field: 'body' });
