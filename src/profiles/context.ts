@@ -54,6 +54,11 @@ export function createProfileContext(hub: Hub, profile: string, callerOfCall: Ca
     read: (command, input = {}) => hub.execute(command, input, { ...caller, agentId: caller.agentId ?? connection.agentId }),
     runAs,
     agent: () => Promise.resolve(agentId()),
+    adopt: (id) => {
+      if (caller.agentId !== undefined) return;
+      if (connection.remembers) connection.agentId = id;
+      else caller = { ...caller, agentId: id };
+    },
     workerSlots: hub.context.config.workerSlots,
   };
 }
