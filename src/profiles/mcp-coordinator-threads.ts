@@ -50,6 +50,8 @@ export const threadView = (t: ThreadRow) => ({
   initiator_id: t.initiator,
   ...(t.round === undefined ? {} : { round: t.round }),
   participants: t.participants.map((p) => p.agent_id),
+  // Whose approval consensus needs (observers may post but not approve).
+  respondents: t.participants.filter((p) => p.role === 'respondent').map((p) => p.agent_id),
   ...(t.proposal ? { proposal: t.proposal } : {}),
   ...(t.approvals?.length ? { approvals: t.approvals } : {}),
   ...(t.resolution ? { resolution: t.resolution } : {}),
