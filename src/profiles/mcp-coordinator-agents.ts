@@ -79,7 +79,8 @@ export const agentTools: ProfileTool[] = [
       const as = actor(ctx, input.agent_id);
       const out = await as.run('register_agent', { ...(input.name ? { name: input.name } : {}), modules: input.modules ?? [] });
       ctx.adopt(String(out['agent_id']));
-      return { id: out['agent_id'], name: input.name ?? out['agent_id'], modules: input.modules ?? [], status: 'online', baton_status: out['status'] };
+      // agent_id too: the stdio proxy learns the session's agent from it, as from Baton's own register_agent.
+      return { id: out['agent_id'], agent_id: out['agent_id'], name: input.name ?? out['agent_id'], modules: input.modules ?? [], status: 'online', baton_status: out['status'] };
     },
   }),
   defineTool({

@@ -98,6 +98,18 @@ describe('profile mcp-coordinator', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
+  it("keeps acting as the agent_id a session registered under, over the proxy's session header", async () => {
+    const project = randomId('mc');
+    // As `baton mcp` connects for Claude Code: its session id travels as X-Baton-Agent.
+    const proxied = await httpClient(server.url, { query: { profile: 'mcp-coordinator', project }, headers: { 'x-baton-agent': 'claude-session-1234' } });
+    expect(await call(proxied, 'register_agent', { agent_id: 'alice', name: 'Alice', modules: [] })).toMatchObject({ id: 'alice', agent_id: 'alice' });
+    await call(proxied, 'announce_work', { subject: 'x', target_files: ['src/x.ts'] });
+    const intents = await server.hub.execute('list_intents', {}, { project });
+    expect((intents['intents'] as { agent_id: string }[]).map((i) => i.agent_id)).toEqual(['alice']);
+    expect(((await call(proxied, 'list_agents'))['agents'] as { id: string }[]).map((a) => a.id)).toEqual(['alice']);
+    await proxied.close();
+  });
+
   it('contests, reopens for a new round, and refuses what the thread state or role forbids', async () => {
     const project = randomId('mc');
     const [alice, bob, carol] = await Promise.all([claude(project), claude(project), claude(project)]);
