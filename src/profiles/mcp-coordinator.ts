@@ -81,8 +81,9 @@ async function statusOf(ctx: ProfileContext): Promise<Record<string, unknown>> {
     threads,
     hot_files: hotFiles.length,
     files: hotFiles.map((f) => ({ file_path: f.file, agents: f.editors })),
-    // Messages are durable inbox rows: the MQTT tools work with or without a broker.
-    mqtt: { connected: true, delivery: 'durable inbox; coordinator/* topics when the server runs with mqtt_compat seed004' },
+    // The seed's flag said whether its MQTT tools work; here they read durable inbox rows, with or without a broker.
+    mqtt_connected: true,
+    mqtt: 'Messages are durable inbox rows (wait_for_message, get_queued_messages); coordinator/* topics when the server runs with mqtt_compat seed004.',
     quota: null,
     baton: { project: baton['project'], locks: baton['locks'], tasks: baton['tasks'], store: store['status'], last_event_id: baton['last_event_id'] },
   };
