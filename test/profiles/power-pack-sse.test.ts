@@ -72,7 +72,11 @@ describe('profile power-pack over legacy SSE (/sse)', () => {
     expect(await call(one, 'release_lock', { lock_name: 'pytest' })).toMatchObject({ success: true });
     expect(await call(two, 'acquire_lock', { lock_name: 'pr-create' })).toMatchObject({ success: true });
     expect((await call(one, 'session_status'))['counts']).toMatchObject({ active: 2 });
-    await Promise.all([one.close(), two.close(), modern.close()]);
+    // The seed's URL exactly (no project named): the server's default project.
+    const plain = await sseClient(server.url);
+    expect(await call(plain, 'acquire_lock', { lock_name: 'pytest' })).toMatchObject({ success: true });
+    expect(await call(plain, 'release_lock', { lock_name: 'pytest' })).toMatchObject({ success: true });
+    await Promise.all([one.close(), two.close(), modern.close(), plain.close()]);
   });
 
   it('refuses a foreign Host or Origin, an unknown session and a malformed body', async () => {
