@@ -6,12 +6,14 @@
  * `…Arguments` title), the TypeScript SDK with zod for seed 001 ($schema,
  * additionalProperties). The originals' own descriptions are their docstrings,
  * which are longer than a README line (seed 002's run to paragraphs), so these
- * figures are a lower bound of what the originals cost. Seed 003 is a proposal
- * with no server: it has no catalog to compare.
+ * figures are a lower bound of what the originals cost. Seed 004's arguments are
+ * its tool sources' of the 0.4 line (swoofer/mcp-coordinator src/tools/*), with
+ * its README's one-liners and no property descriptions (later versions describe
+ * every property). Seed 003 is a proposal with no server: it has no catalog to compare.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 
-type Kind = 'string' | 'integer' | 'number' | 'object' | 'array' | 'any';
+type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
 interface Arg {
   name: string;
   kind: Kind;
@@ -82,6 +84,44 @@ export const SEED_CATALOGS: Readonly<Record<string, SeedCatalog>> = {
       fastmcp('delete_data', 'Remove specific data', [{ name: 'scope', kind: 'string' }, { name: 'key', kind: 'string' }]),
       fastmcp('delete_scope', 'Remove entire scope', [{ name: 'scope', kind: 'string' }]),
       fastmcp('sign_off', 'Release session instance', []),
+    ],
+  },
+  'mcp-coordinator': {
+    source: "seed 004's 26 tools plus introspection (0.4 sources' arguments, README one-liners), TypeScript SDK shape",
+    tools: [
+      tsSdk('register_agent', 'Register as online with name and module list', [{ name: 'agent_id', kind: 'string' }, { name: 'name', kind: 'string' }, { name: 'modules', kind: 'array' }]),
+      tsSdk('list_agents', 'List all registered online agents', []),
+      tsSdk('heartbeat', 'Update last-seen and derive activity status', [{ name: 'agent_id', kind: 'string' }, { name: 'current_file', kind: 'string', optional: true }, { name: 'current_thread', kind: 'string', optional: true }]),
+      tsSdk('agent_activity', 'Get activity status for all online agents', []),
+      tsSdk('wait_for_peers', 'Block until N peers online, or timeout (prevents race before first announce)', [{ name: 'agent_id', kind: 'string' }, { name: 'min_peers', kind: 'number', optional: true }, { name: 'timeout_seconds', kind: 'number', optional: true }]),
+      tsSdk('announce_work', 'Open a consultation thread — the main entry point before coding', [
+        { name: 'agent_id', kind: 'string' }, { name: 'subject', kind: 'string' }, { name: 'plan', kind: 'string', optional: true }, { name: 'target_modules', kind: 'array' }, { name: 'target_files', kind: 'array' },
+        { name: 'depends_on_files', kind: 'array', optional: true }, { name: 'exports_affected', kind: 'array', optional: true }, { name: 'keep_open', kind: 'boolean', optional: true }, { name: 'assigned_to', kind: 'string', optional: true },
+      ]),
+      tsSdk('post_to_thread', 'Post a message (warning, context, question) to an open thread', [
+        { name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'agent_name', kind: 'string', optional: true }, { name: 'type', kind: 'string' }, { name: 'content', kind: 'string' },
+        { name: 'context_snapshot', kind: 'string', optional: true }, { name: 'in_reply_to', kind: 'string', optional: true },
+      ]),
+      tsSdk('propose_resolution', 'Submit a resolution proposal for participants to approve', [{ name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'summary', kind: 'string' }]),
+      tsSdk('approve_resolution', 'Approve the current resolution proposal', [{ name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }]),
+      tsSdk('contest_resolution', 'Reject the proposal with a reason — resets to `open`', [{ name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'reason', kind: 'string' }]),
+      tsSdk('close_thread', 'Close a thread after work is complete', [{ name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'summary', kind: 'string' }]),
+      tsSdk('cancel_thread', 'Cancel a thread (work abandoned or no longer relevant)', [{ name: 'thread_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'reason', kind: 'string', optional: true }]),
+      tsSdk('get_thread', 'Get a thread with all messages and current status', [{ name: 'thread_id', kind: 'string' }]),
+      tsSdk('get_thread_updates', 'Poll for new messages since a timestamp', [{ name: 'agent_id', kind: 'string' }, { name: 'since', kind: 'string', optional: true }]),
+      tsSdk('list_threads', 'List threads, filterable by status or agent', [{ name: 'status', kind: 'string', optional: true }, { name: 'agent_id', kind: 'string', optional: true }, { name: 'module', kind: 'string', optional: true }]),
+      tsSdk('log_action_summary', 'Log a one-liner action summary for the dashboard timeline', [{ name: 'session_id', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'file_path', kind: 'string', optional: true }, { name: 'summary', kind: 'string' }]),
+      tsSdk('hot_files', 'List files being edited by multiple agents', [{ name: 'since_minutes', kind: 'number', optional: true }]),
+      tsSdk('get_session_files', 'Get all files edited by an agent in the current session', [{ name: 'session_id', kind: 'string' }]),
+      tsSdk('check_file_conflict', 'Check whether another agent edited a given file recently', [{ name: 'file_path', kind: 'string' }, { name: 'agent_id', kind: 'string' }, { name: 'within_minutes', kind: 'number', optional: true }]),
+      tsSdk('set_dependency_map', 'Load a module dependency graph (JSON)', [{ name: 'modules', kind: 'string' }]),
+      tsSdk('get_blast_radius', 'Calculate which other modules are affected by changes', [{ name: 'module_id', kind: 'string' }]),
+      tsSdk('get_module_info', 'Get dependency and dependent info for a module', [{ name: 'module_id', kind: 'string' }]),
+      tsSdk('wait_for_message', "Block until a coordination message arrives on the agent's topic", [{ name: 'agent_id', kind: 'string' }, { name: 'timeout_seconds', kind: 'number', optional: true }]),
+      tsSdk('get_queued_messages', 'Drain all queued messages without blocking', [{ name: 'agent_id', kind: 'string' }]),
+      tsSdk('mqtt_publish', 'Publish a raw message to any MQTT topic', [{ name: 'topic', kind: 'string' }, { name: 'payload', kind: 'string' }]),
+      tsSdk('coordinator_status', 'Full system status: agents, threads, file activity, MQTT, quota', []),
+      tsSdk('introspection', 'Returns the full schema for every tool', []),
     ],
   },
 };

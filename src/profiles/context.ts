@@ -16,6 +16,8 @@ import type { ProfileContext } from './profile.js';
 /** What a connection remembers across calls (nothing, for a stateless one). */
 export interface ProfileConnection {
   agentId: string | undefined;
+  /** The agent a seed registered under its own id (adopt): it wins over the header, as the seed named it on purpose. */
+  adopted?: string | undefined;
   /** False for a 2026-07-28 (stateless) server or a REST call: nothing is remembered between calls. */
   remembers: boolean;
   /** Whether an agent is generated when the caller names none (not for a stateless server: it would be a new one each call). */
@@ -25,7 +27,7 @@ export interface ProfileConnection {
 export function createProfileContext(hub: Hub, profile: string, callerOfCall: Caller, connection: ProfileConnection): ProfileContext {
   let caller = callerOfCall;
   const agentId = (): string => {
-    const known = caller.agentId ?? connection.agentId;
+    const known = connection.adopted ?? caller.agentId ?? connection.agentId;
     if (known !== undefined) return known;
     if (!connection.mints) {
       throw new CoordinationError('AGENT_REQUIRED', 'This connection names no agent and keeps no session: send X-Baton-Agent (baton mcp sends your session id).');
@@ -51,9 +53,13 @@ export function createProfileContext(hub: Hub, profile: string, callerOfCall: Ca
 
   return {
     run: (command, input) => runAs(agentId(), command, input),
-    read: (command, input = {}) => hub.execute(command, input, { ...caller, agentId: caller.agentId ?? connection.agentId }),
+    read: (command, input = {}) => hub.execute(command, input, { ...caller, agentId: connection.adopted ?? caller.agentId ?? connection.agentId }),
     runAs,
     agent: () => Promise.resolve(agentId()),
+    adopt: (id) => {
+      if (connection.remembers) connection.adopted = id;
+      else caller = { ...caller, agentId: id };
+    },
     workerSlots: hub.context.config.workerSlots,
   };
 }

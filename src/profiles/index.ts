@@ -5,12 +5,13 @@
  */
 import { invalidInput } from '../core/errors.js';
 import { coordinationHubProfile } from './coordination-hub.js';
+import { mcpCoordinatorProfile } from './mcp-coordinator.js';
 import { powerPackProfile } from './power-pack.js';
 import type { Profile } from './profile.js';
 import { sessionCoordinatorProfile } from './session-coordinator.js';
 import { taskCoordinatorProfile } from './task-coordinator.js';
 
-export const PROFILES: readonly Profile[] = [powerPackProfile, taskCoordinatorProfile, sessionCoordinatorProfile, coordinationHubProfile];
+export const PROFILES: readonly Profile[] = [powerPackProfile, taskCoordinatorProfile, sessionCoordinatorProfile, coordinationHubProfile, mcpCoordinatorProfile];
 
 /** The profile named, or INVALID_INPUT listing those that exist. */
 export function profileNamed(name: string): Profile {

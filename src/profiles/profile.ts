@@ -19,6 +19,8 @@ export interface ProfileContext {
   runAs(agentId: string, command: string, input?: Record<string, unknown>): Promise<CommandOutput>;
   /** This connection's agent id (generated and registered on first need). */
   agent(): Promise<string>;
+  /** Makes `agentId` this connection's agent for its later calls (a seed that registers under its own id), over the header's. */
+  adopt(agentId: string): void;
   /** Worker slots per project (the hub's setting). */
   readonly workerSlots: number;
 }

@@ -76,6 +76,8 @@ const OTHER_ROUTES: Record<string, 'public' | 'observer' | 'admin' | 'token'> = 
   'POST /mcp': 'token',
   'GET /mcp': 'token',
   'DELETE /mcp': 'token',
+  'GET /sse': 'token',
+  'POST /sse/messages': 'token',
   'GET /api/ws': 'token',
   'POST /hooks/:client/:event': 'token',
   'GET /api/health': 'token',

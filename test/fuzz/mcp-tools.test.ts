@@ -7,8 +7,7 @@
  * serving, and a canary in another project is exactly intact afterwards.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/hub/commands/index.js';
@@ -16,16 +15,13 @@ import { httpClient } from '../support/mcp.js';
 import { cleanupAll, type ServerProcess } from '../support/server.js';
 import { fuzzBudget } from './support/budget.js';
 import { fuzzed } from './support/schema-arbitrary.js';
+import { expectNoToolFault } from './support/tool-faults.js';
 import { expectCanaryIntact, rejoinFuzzAgents, seedFuzzProject, startFuzzServer, writeCanary, type Canary } from './support/world.js';
 import { FUZZ_PROJECT, hostileValue, type Mode } from './support/values.js';
 
 const budget = fuzzBudget(30);
 const commandNames = COMMANDS.map((c) => c.name).sort();
-/** Waits are capped at 1 s on the fuzz server: a call slower than this is a hang. */
-const CALL_TIMEOUT_MS = 15_000;
 const REJOIN_EVERY = 25;
-/** The server's body limit (1 MiB): a larger request may be cut before the server answers it. */
-const BODY_LIMIT = 1024 * 1024;
 
 let server: ServerProcess;
 let clients: Client[];
@@ -61,31 +57,8 @@ const caseOf = (tool: Tool): fc.Arbitrary<ToolCase> =>
 
 const describeCase = (c: ToolCase): string => `${c.name} as ${c.client === 0 ? 'fa' : 'fb'} with ${JSON.stringify(c.arguments).slice(0, 400)}`;
 
-/** JSON-RPC codes that mean the server failed, not the input: internal error, and the client's timeout. */
-const FAULT_CODES: readonly number[] = [ErrorCode.InternalError, ErrorCode.RequestTimeout];
-
-/** Throws when a call failed the way a server fault would: an internal error, a timeout, or a raw validation dump. */
-async function expectNoFault(c: ToolCase): Promise<void> {
-  const client = clients[c.client]!;
-  // Non-object arguments are part of the point: the SDK's types forbid them, the wire does not.
-  const params = { name: c.name, arguments: c.arguments as Record<string, unknown> };
-  let result: CallToolResult;
-  try {
-    result = (await client.callTool(params, undefined, { timeout: CALL_TIMEOUT_MS })) as CallToolResult;
-  } catch (error) {
-    // Refused at the HTTP level (a body over the limit: 413 with the typed JSON-RPC error), or cut before it was all sent.
-    if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500) return;
-    if (error instanceof TypeError && JSON.stringify(c.arguments).length > BODY_LIMIT) return;
-    if (!(error instanceof McpError)) throw new Error(`${describeCase(c)}: ${String(error)}`);
-    if (FAULT_CODES.includes(error.code)) throw new Error(`${describeCase(c)}: JSON-RPC ${error.code} ${error.message}`);
-    if (/"code":\s*"invalid_type"|^\s*\[/.test(error.message.replace(/^MCP error -?\d+: /, ''))) throw new Error(`${describeCase(c)}: a raw validation dump: ${error.message}`);
-    return;
-  }
-  if (!result.isError) return;
-  const first = result.content[0];
-  const code = first?.type === 'text' ? (JSON.parse(first.text) as { error?: { code?: string } }).error?.code : undefined;
-  if (code === undefined || code === 'INTERNAL' || code === 'STORE_UNAVAILABLE') throw new Error(`${describeCase(c)}: tool error ${code ?? 'without a code'}: ${JSON.stringify(result.content).slice(0, 300)}`);
-}
+/** Throws when a call failed the way a server fault would (support/tool-faults.ts). */
+const expectNoFault = (c: ToolCase): Promise<void> => expectNoToolFault(clients[c.client]!, c.name, c.arguments, describeCase(c));
 
 describe('MCP tools under fuzzed arguments', () => {
   it('lists a tool for every hub command', () => {

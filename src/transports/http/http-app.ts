@@ -16,6 +16,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { registerTaskCoordinatorApi } from '../rest/task-coordinator-api.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
+import { registerLegacySseRoute } from '../mcp/legacy-sse.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
 import { registerHookRoutes } from '../hooks/hook-routes.js';
@@ -217,5 +218,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
+  registerLegacySseRoute(app, { hub, security, version: options.version });
   return app;
 }
