@@ -42,7 +42,8 @@ function sseIds(onId: (id: number) => void): (chunk: string) => void {
       return;
     }
     rest = text.slice(cut + 2);
-    for (const match of text.slice(0, cut).matchAll(/^id: (\d+)$/gm)) onId(Number(match[1]));
+    // Parsed as a browser's EventSource consumer would (JSON of each data line), as the WebSocket client parses its frames.
+    for (const match of text.slice(0, cut).matchAll(/^data: (.*)$/gm)) onId((JSON.parse(match[1] ?? '') as { id: number }).id);
   };
 }
 

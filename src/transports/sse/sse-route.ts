@@ -12,6 +12,7 @@ import { isTopicFilter } from '../../core/events/topic-filter.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { followProject } from '../push/project-feed.js';
+import { batchThisTick } from '../push/write-batch.js';
 import { toCoordinationError, wireError } from '../wire-errors.js';
 import { sseFrame } from './sse-frames.js';
 
@@ -44,7 +45,8 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
       hub, project, after, selection: { types, topics },
       deliver: (e, live) => {
         if (res.writableEnded) return true;
-        const roomLeft = res.write(sseFrame(e));
+        if (!live) batchThisTick(res);
+        const roomLeft = res.write(sseFrame(e, live));
         // A live reader that stopped reading is ended; its reconnect resumes from its Last-Event-ID.
         if (live && res.writableLength > MAX_BUFFERED_BYTES) res.end();
         return roomLeft;
