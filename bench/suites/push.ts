@@ -85,7 +85,8 @@ async function latency(ctx: BenchContext, hub: Hub, url: string, brokerPort: num
   // SSE refuses a named project nothing was written to yet.
   await hub.execute('publish_event', { project, topic: 'start' });
   const bridge = createMqttBridge({ hub, url: MOSQUITTO, log: quiet, nodeId: 'bench', intervalMs: 1_000 });
-  ctx.defer(() => bridge.close());
+  let bridgeOpen = true;
+  ctx.defer(() => (bridgeOpen ? bridge.close() : undefined));
   // SSE through fetch, as a browser reads it.
   const abort = new AbortController();
   ctx.defer(() => { abort.abort(); });
@@ -128,6 +129,9 @@ async function latency(ctx: BenchContext, hub: Hub, url: string, brokerPort: num
     if (i >= 20) for (const [name, at] of times) histograms[name].record(at - t0);
   }
   const durationMs = performance.now() - started;
+  // Off before the fan-out: it would publish every fan-out event to Mosquitto and write its cursor meanwhile.
+  await bridge.close();
+  bridgeOpen = false;
   const measurements = (Object.keys(histograms) as (keyof typeof histograms)[]).map((name) => toMeasurement(histograms[name], { name: `commit → client, ${name}`, unit: 'event', concurrency: 1, rate: null, durationMs }));
   const p99 = (name: keyof typeof histograms): number => histograms[name].percentile(0.99);
   return {
