@@ -3,7 +3,8 @@
  * first write of a tick corks the stream and the end of the tick uncorks it (the
  * idiom Node documents for `writable.cork`). A replay hands a whole page of frames
  * over synchronously, so a page costs one writev instead of one per event; nested
- * corks (ws corks around each frame) only flush at the outermost uncork.
+ * corks (ws corks around each frame) only flush at the outermost uncork. And
+ * drained(): when a replay may go on writing.
  */
 import type { Writable } from 'node:stream';
 
@@ -16,5 +17,22 @@ export function batchThisTick(stream: Writable): void {
   process.nextTick(() => {
     corked.delete(stream);
     stream.uncork();
+  });
+}
+
+/** Resolves once the stream has room again (its 'drain'), or at once; also when it closes. */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writableNeedDrain) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
   });
 }

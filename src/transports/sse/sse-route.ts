@@ -12,7 +12,7 @@ import { isTopicFilter } from '../../core/events/topic-filter.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { followProject } from '../push/project-feed.js';
-import { batchThisTick } from '../push/write-batch.js';
+import { batchThisTick, drained } from '../push/write-batch.js';
 import { toCoordinationError, wireError } from '../wire-errors.js';
 import { sseFrame } from './sse-frames.js';
 
@@ -51,18 +51,7 @@ export function registerSseRoute(app: FastifyInstance, hub: Hub, security: HttpS
         if (live && res.writableLength > MAX_BUFFERED_BYTES) res.end();
         return roomLeft;
       },
-      drained: () => new Promise((resolve) => {
-        if (res.writableEnded || !res.writableNeedDrain) resolve();
-        else {
-          const done = (): void => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        }
-      }),
+      drained: () => drained(res),
       failed: (error) => { res.end(errorEvent(error)); },
     });
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);

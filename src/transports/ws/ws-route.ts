@@ -19,7 +19,7 @@ import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { followProject, type ProjectFeed } from '../push/project-feed.js';
-import { batchThisTick } from '../push/write-batch.js';
+import { batchThisTick, drained } from '../push/write-batch.js';
 import { toCoordinationError, wireError } from '../wire-errors.js';
 import { eventFrame } from './ws-frames.js';
 import { cursorFor, parseClientMessage, type ClientMessage, type SubscribeMessage } from './ws-protocol.js';
@@ -100,7 +100,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
 
 interface SocketContext {
   hub: Hub;
-  /** The upgraded TCP socket under `socket`, corked around a replay's page. */
+  /** The upgraded TCP socket under `socket`: corked around a replay's page, its 'drain' paces the replay. */
   raw: Duplex;
   caller: Caller;
   maxBuffered: number;
@@ -133,22 +133,15 @@ function serveSocket(socket: WebSocket, ctx: SocketContext): void {
     // The close frame waits behind the unsent buffer; a reader that never drains is cut.
     setTimeout(() => { socket.terminate(); }, CLOSE_GRACE_MS).unref();
   };
-  /** Settles when the last frame sent has been handed to the kernel (everything before it too). */
-  let flushed: Promise<void> = Promise.resolve();
   /** Sends a frame; a live event past the bound closes the socket, a replayed one only slows the replay. */
   const deliver = (frame: Buffer, live: boolean): boolean => {
     if (closing || socket.readyState !== socket.OPEN) return true;
-    if (live) {
-      socket.send(frame, { binary: false });
-      if (socket.bufferedAmount > ctx.maxBuffered) closeSlow();
-      return true;
-    }
-    batchThisTick(ctx.raw);
-    flushed = new Promise((resolve) => { socket.send(frame, { binary: false }, () => { resolve(); }); });
-    return socket.bufferedAmount <= ctx.maxBuffered;
+    if (!live) batchThisTick(ctx.raw);
+    socket.send(frame, { binary: false });
+    if (socket.bufferedAmount <= ctx.maxBuffered) return true;
+    if (live) closeSlow();
+    return false;
   };
-  // The replay resumes once its frames are written out (the send callback also runs when the socket fails).
-  const drained = (): Promise<void> => flushed;
 
   async function subscribe(message: SubscribeMessage): Promise<void> {
     const projects = [...new Set(message.projects)];
@@ -167,7 +160,7 @@ function serveSocket(socket: WebSocket, ctx: SocketContext): void {
         feeds.set(project, followProject({
           hub, project, after, selection,
           deliver: (e, live) => deliver(eventFrame(e, live), live),
-          drained,
+          drained: () => drained(ctx.raw),
           failed: (error) => {
             feeds.delete(project);
             sendError(error, { ref: message.ref, project });
