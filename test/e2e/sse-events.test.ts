@@ -1,10 +1,12 @@
 /**
  * @module The event stream of a real server process (/api/events): events arrive
  * in log order, and a client that reconnects with Last-Event-ID (or ?after=) gets
- * every later event exactly once.
+ * every later event exactly once; a live reader that stops reading is ended once
+ * its unsent bytes pass the bound, and resumes from its last id.
  */
+import { get, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAll, createClient, randomId, startServer, type RestClient, type ServerProcess } from '../support/server.js';
+import { cleanupAll, createClient, randomId, sleep, startServer, type RestClient, type ServerProcess } from '../support/server.js';
 import { openSse, type SseFrame, type SseStream } from '../support/sse.js';
 
 let server: ServerProcess;
@@ -123,4 +125,41 @@ describe('SSE /api/events', () => {
     expect(stream.status).toBe(404);
     expect(stream.errorBody).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
+
+  it('ends a live stream whose reader stopped reading past the bound; it resumes from its last id', async () => {
+    const project = randomId('sse');
+    const client = createClient(server.url, { project });
+    await publish(client, 'first');
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      get(`${server.url}/api/events`, { headers: { 'x-baton-project': project } }, resolve).on('error', reject);
+    });
+    let text = '';
+    res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
+    const ended = new Promise<void>((resolve) => { res.once('close', resolve); });
+    let closed = false;
+    void ended.then(() => { closed = true; });
+    // Read through a function: set by the close event during the awaits below.
+    const stillOpen = (): boolean => !closed;
+    // Stop reading: the kernel buffers fill, then the server's, past 1 MiB.
+    res.pause();
+    const payload = 'x'.repeat(32 * 1024);
+    let last = 0;
+    for (let i = 0; i < 600 && stillOpen(); i++) {
+      const answer = await client.post<{ event: { id: number } }>('/events', { topic: `big-${i}`, payload });
+      last = answer.body.event.id;
+      if (i % 20 === 19) await sleep(20);
+    }
+    res.resume();
+    await ended;
+    const received = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
+    expect(received.length).toBeLessThan(last);
+    const resumed = await openSse(`${server.url}/api/events`, { 'x-baton-project': project, 'last-event-id': String(received.at(-1) ?? 0) });
+    try {
+      const rest = await readUntil(resumed, last);
+      expect([...received, ...rest.map((f) => f.id!)]).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    } finally {
+      resumed.close();
+    }
+  }, 60_000);
 });

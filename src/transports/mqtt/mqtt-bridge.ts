@@ -6,7 +6,9 @@
  * the broker acknowledged a page: a restart neither skips nor floods (at-least-once;
  * the ids in the payloads let subscribers drop repeats). A first start begins at
  * the current heads; a project created later starts at its beginning. With several
- * coordinators, only the holder of the `mqtt-bridge` lease publishes.
+ * coordinators, only the holder of the `mqtt-bridge` lease publishes; when it stops
+ * (released) or dies (lapsed after its TTL), the next holder reloads the cursors from
+ * the store and republishes from there: repeats of the last unsaved page, no gap.
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { isCoordinationError } from '../../core/errors.js';

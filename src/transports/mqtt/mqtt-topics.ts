@@ -5,11 +5,11 @@
  * `baton/<project>/events/custom/<its topic>`, so MQTT wildcards select topics — and retained state topics for live
  * agents and held leases, cleared (an empty retained message) when they end.
  *
- * Seed 004's topic names are an option (`mqtt_compat: ["seed004"]`), as one table
- * from event type to topic. Its consultation topics (coordinator/consultations/new,
- * .../{id}/messages, .../{id}/status) are NOT mapped yet: the consultation layer's
- * thread events do not exist on this branch; adding them is one entry per type in
- * SEED004 below.
+ * Seed 004's topic names are an option (`mqtt_compat: ["seed004"]`), published
+ * in addition, as one table from event type to topic (SEED004 below). They carry
+ * no project level, as seed 004 serves one project: the payload names it. Like
+ * every event, they are notices with ids, not the bodies: a message's text is read
+ * with get_inbox or list_threads (`seq` is its event id).
  */
 import type { BatonEvent } from '../../core/events/event.js';
 import { eventView } from '../../hub/views/records.js';
@@ -67,20 +67,48 @@ function stateMessages(e: BatonEvent): MqttMessage[] {
   return [];
 }
 
-/** Seed 004's topics: event type → its messages. Consultation thread events go here once they exist. */
-const SEED004: Partial<Record<BatonEvent['type'], (e: BatonEvent) => MqttMessage[]>> = {
-  'agent.registered': (e) => [{ topic: `coordinator/agents/${e.subject}/status`, payload: json({ status: 'online', agent_id: e.subject, name: e.type === 'agent.registered' ? e.data.name : e.subject, event_id: e.id }), retain: true }],
-  'agent.signed_off': (e) => [{ topic: `coordinator/agents/${e.subject}/status`, payload: json({ status: 'offline', agent_id: e.subject, event_id: e.id }), retain: true }],
-  'agent.abandoned': (e) => [{ topic: `coordinator/agents/${e.subject}/status`, payload: json({ status: 'offline', agent_id: e.subject, event_id: e.id }), retain: true }],
-  custom: (e) => (e.type === 'custom' && e.data.topic === 'broadcast' ? [{ topic: 'coordinator/broadcast', payload: json(e.data.payload), retain: false }] : []),
+const consultation = (thread: string, leaf: 'messages' | 'status'): string => `coordinator/consultations/${thread}/${leaf}`;
+const agentStatus = (e: BatonEvent, status: 'online' | 'offline', name?: string): MqttMessage[] =>
+  [{ topic: `coordinator/agents/${e.subject}/status`, payload: json({ status, agent_id: e.subject, ...(name === undefined ? {} : { name }), project: e.project, event_id: e.id }), retain: true }];
+/** A thread's status as seed 004 names it (open, resolving, resolved, timeout; cancelled is Baton's). */
+const threadStatus = (e: BatonEvent, status: string, more: Record<string, unknown>): MqttMessage[] =>
+  [{ topic: consultation(e.subject, 'status'), payload: json({ thread_id: e.subject, status, ...more, project: e.project, event_id: e.id }), retain: false }];
+
+/** Seed 004's topics: event type → its messages. */
+const SEED004: { [K in BatonEvent['type']]?: (e: Extract<BatonEvent, { type: K }>) => MqttMessage[] } = {
+  'agent.registered': (e) => agentStatus(e, 'online', e.data.name),
+  'agent.signed_off': (e) => agentStatus(e, 'offline'),
+  'agent.abandoned': (e) => agentStatus(e, 'offline'),
+  'thread.opened': (e) => {
+    const base = { thread_id: e.subject, initiator_id: e.data.initiator, project: e.project, event_id: e.id };
+    if (e.data.kind === 'broadcast') return [{ topic: 'coordinator/broadcast', payload: json({ ...base, recipients: e.data.participants }), retain: false }];
+    if (e.data.kind !== 'consult') return [];
+    return [
+      { topic: 'coordinator/consultations/new', payload: json({ ...base, participants: e.data.participants, target_files: e.data.files }), retain: false },
+      ...threadStatus(e, 'open', { round: 1 }),
+    ];
+  },
+  'message.posted': (e) => [{ topic: consultation(e.data.thread_id, 'messages'), payload: json({ thread_id: e.data.thread_id, agent_id: e.data.from, importance: e.data.importance, seq: e.id, project: e.project, event_id: e.id }), retain: false }],
+  'thread.proposed': (e) => threadStatus(e, 'resolving', { round: e.data.round, proposed_by: e.data.by }),
+  'thread.approved': (e) => threadStatus(e, 'resolving', { round: e.data.round, approved_by: e.data.by }),
+  'thread.contested': (e) => threadStatus(e, 'open', { round: e.data.round, contested_by: e.data.by }),
+  'thread.resolved': (e) => threadStatus(e, e.data.outcome === 'timeout' ? 'timeout' : 'resolved', { round: e.data.round, resolution: e.data.outcome }),
+  'thread.cancelled': (e) => threadStatus(e, 'cancelled', { resolution: e.data.outcome }),
+  custom: (e) => (e.data.topic === 'broadcast' ? [{ topic: 'coordinator/broadcast', payload: json(e.data.payload), retain: false }] : []),
 };
+
+/** The seed 004 messages of one event (the table's entry for its type, typed by it). */
+function seed004Messages(e: BatonEvent): MqttMessage[] {
+  const map = SEED004[e.type] as ((e: BatonEvent) => MqttMessage[]) | undefined;
+  return map?.(e) ?? [];
+}
 
 /** Every message an event becomes, in the order to publish them. */
 export function messagesFor(e: BatonEvent, compat: readonly MqttCompat[]): MqttMessage[] {
   if (e.project === SYSTEM_PROJECT) return [];
   const topic = e.type === 'custom' ? `${eventsTopic(e.project, 'custom')}/${e.data.topic}` : eventsTopic(e.project, e.type);
   const messages = [{ topic, payload: eventPayload(e), retain: false }, ...stateMessages(e)];
-  if (compat.includes('seed004')) messages.push(...(SEED004[e.type]?.(e) ?? []));
+  if (compat.includes('seed004')) messages.push(...seed004Messages(e));
   return messages;
 }
 

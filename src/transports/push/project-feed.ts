@@ -1,9 +1,8 @@
 /**
  * @module One project's ordered log from a cursor, then its live events: what
- * every push surface (WebSocket, MQTT broker and bridge) reads. It subscribes to
- * the bus before reading the backlog and skips ids already delivered, so a client
- * that resumes from its last id misses nothing and sees nothing twice (the SSE
- * route does the same inline). The backlog waits for the consumer to drain, so a
+ * the WebSocket and SSE streams read. It subscribes to the bus before reading the
+ * backlog and skips ids already delivered, so a client that resumes from its last
+ * id misses nothing and sees nothing twice. The backlog waits for the consumer to drain, so a
  * long replay never fills a socket; live events are delivered as they commit and
  * the surface decides what to do with a consumer that cannot keep up.
  */

@@ -11,6 +11,7 @@
  * `baton` and `baton.token.<base64url token>`, and name the project and agent
  * with ?project= and ?agent_id=.
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CoordinationError } from '../../core/errors.js';
@@ -18,6 +19,7 @@ import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { followProject, type ProjectFeed } from '../push/project-feed.js';
+import { batchThisTick, drained } from '../push/write-batch.js';
 import { toCoordinationError, wireError } from '../wire-errors.js';
 import { eventFrame } from './ws-frames.js';
 import { cursorFor, parseClientMessage, type ClientMessage, type SubscribeMessage } from './ws-protocol.js';
@@ -87,7 +89,7 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
     },
   }, (socket: WebSocket, request: FastifyRequest) => {
     const caller = callers.get(request) ?? {};
-    serveSocket(socket, { hub, caller, maxBuffered, pingMs });
+    serveSocket(socket, { hub, caller, maxBuffered, pingMs, raw: request.raw.socket });
     // A revoked, rotated or expired token ends the sockets it opened (4001: authenticate again).
     const revoked = caller.access?.revoked;
     const endRevoked = (): void => { socket.close(REVOKED, 'token revoked or expired'); };
@@ -98,6 +100,8 @@ export function registerWsRoute(app: FastifyInstance, options: WsRouteOptions): 
 
 interface SocketContext {
   hub: Hub;
+  /** The upgraded TCP socket under `socket`: corked around a replay's page, its 'drain' paces the replay. */
+  raw: Duplex;
   caller: Caller;
   maxBuffered: number;
   pingMs: number;
@@ -132,19 +136,12 @@ function serveSocket(socket: WebSocket, ctx: SocketContext): void {
   /** Sends a frame; a live event past the bound closes the socket, a replayed one only slows the replay. */
   const deliver = (frame: Buffer, live: boolean): boolean => {
     if (closing || socket.readyState !== socket.OPEN) return true;
+    if (!live) batchThisTick(ctx.raw);
     socket.send(frame, { binary: false });
     if (socket.bufferedAmount <= ctx.maxBuffered) return true;
     if (live) closeSlow();
     return false;
   };
-  const drained = (): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        if (closing || socket.readyState !== socket.OPEN || socket.bufferedAmount < ctx.maxBuffered / 2) resolve();
-        else setTimeout(check, 5);
-      };
-      check();
-    });
 
   async function subscribe(message: SubscribeMessage): Promise<void> {
     const projects = [...new Set(message.projects)];
@@ -162,8 +159,8 @@ function serveSocket(socket: WebSocket, ctx: SocketContext): void {
         feeds.get(project)?.close();
         feeds.set(project, followProject({
           hub, project, after, selection,
-          deliver: (e, live) => deliver(eventFrame(e), live),
-          drained,
+          deliver: (e, live) => deliver(eventFrame(e, live), live),
+          drained: () => drained(ctx.raw),
           failed: (error) => {
             feeds.delete(project);
             sendError(error, { ref: message.ref, project });
