@@ -49,6 +49,13 @@ async function docsOf(scripts: Scripts, keys: RedisKeys, project: string, r: Doc
   return r.limit === undefined ? rows : rows.slice(0, r.limit);
 }
 
+/** The events of a read-events reply (last id, oldest id, then id and JSON pairs). */
+function eventsOf(project: string, reply: readonly (string | number)[]): BatonEvent[] {
+  const events: BatonEvent[] = [];
+  for (let i = 2; i + 1 < reply.length; i += 2) events.push({ ...parse<Omit<BatonEvent, 'project' | 'id'>>(String(reply[i + 1])), project, id: Number.parseInt(String(reply[i]), 10) } as BatonEvent);
+  return events;
+}
+
 const byRegistration = (a: Member, b: Member): number => a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function createRedisLoader(client: Redis, scripts: Scripts, keys: RedisKeys): RowLoader {
@@ -102,6 +109,8 @@ export function createRedisLoader(client: Redis, scripts: Scripts, keys: RedisKe
           return docsOf(scripts, keys, project, r);
         case 'dueDocs':
           return parseAll<Doc>(await index(k.docDue, k.docs, 'score', r.now)).slice(0, r.limit);
+        case 'events':
+          return eventsOf(project, (await scripts['read-events']([k.meta, k.events], [r.after, r.limit])) as (string | number)[]);
         case 'member':
         case 'members':
         case 'silentMembers':
@@ -182,9 +191,7 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       if (after < oldestId - 1) {
         throw new CoordinationError('EVENTS_GAP', `Events after ${after} were trimmed; the oldest kept is ${oldestId}.`, { oldest_id: oldestId, last_id: lastId });
       }
-      const events: BatonEvent[] = [];
-      for (let i = 2; i + 1 < reply.length; i += 2) events.push({ ...parse<Omit<BatonEvent, 'project' | 'id'>>(String(reply[i + 1])), project, id: Number.parseInt(String(reply[i]), 10) } as BatonEvent);
-      return { events, lastId, oldestId };
+      return { events: eventsOf(project, reply), lastId, oldestId };
     }),
     countProject: (project, now) => guarded(async () => {
       const k = keys.project(project);
