@@ -200,18 +200,22 @@ async function rowsAtScale(ctx: Parameters<BenchSuite['run']>[0], measurements: 
     await reopened.close();
   });
   const runs = ctx.quick ? 50 : 300;
-  const activity = async (project: string, mode: 'hot' | 'conflict'): Promise<Histogram> => {
-    const h = createHistogram();
+  // The two projects take turns, call by call, so both see the same load on a busy machine.
+  const activity = async (mode: 'hot' | 'conflict'): Promise<[Histogram, Histogram]> => {
+    const small = createHistogram();
+    const large = createHistogram();
     for (let i = 0; i < runs + 20; i++) {
-      const t = performance.now();
-      await hub.execute('file_activity', mode === 'hot' ? { mode } : { mode, files: [`src/hot/f${i % 500}.ts`, 'src/hot/*.ts'] }, { project, agentId: 'a1' });
-      if (i >= 20) h.record(performance.now() - t);
+      const input = mode === 'hot' ? { mode } : { mode, files: [`src/hot/f${i % 500}.ts`, 'src/hot/*.ts'] };
+      for (const [project, h] of [['small', small], ['large', large]] as const) {
+        const t = performance.now();
+        await hub.execute('file_activity', input, { project, agentId: 'a1' });
+        if (i >= 20) h.record(performance.now() - t);
+      }
     }
-    return h;
+    return [small, large];
   };
   for (const mode of ['hot', 'conflict'] as const) {
-    const small = await activity('small', mode);
-    const large = await activity('large', mode);
+    const [small, large] = await activity(mode);
     measurements.push(ms(small, `file_activity ${mode}, 1,000 edit rows (1,000 in the window)`));
     measurements.push(ms(large, `file_activity ${mode}, ${big.toLocaleString()} edit rows (1,000 in the window)`));
     checks.push(check(`file_activity ${mode} p99 at ${big.toLocaleString()} rows`, large.percentile(0.99), '<=', 2, 'ms'));
