@@ -9,6 +9,7 @@ import type { IdSource } from '../core/ports.js';
 import type { MutationContext, Store, Written } from '../store/store.js';
 import type { HubConfig } from './config.js';
 import type { EventBus } from '../bus/event-bus.js';
+import { createConflictIndexes, type ConflictIndexes } from './consult/conflict-indexes.js';
 
 /** What an authenticated token allows; absent on an unauthenticated loopback server. */
 export interface Access {
@@ -65,6 +66,8 @@ export interface HubDeps {
 
 export interface HubContext extends HubDeps {
   now(): number;
+  /** This process's conflict index per project, fed by the bus (announce scores from it). */
+  conflicts: ConflictIndexes;
   /** The context of a store step for this call (project, time, request id scoped to the caller). */
   mutation(call: Call): MutationContext;
   /** The same, for a step that acts for the calling agent: the store checks inside the step that it is registered and live. */
@@ -100,6 +103,7 @@ export function createHubContext(deps: HubDeps): HubContext {
   return {
     ...deps,
     now,
+    conflicts: createConflictIndexes(deps.bus),
     mutation,
     actAs: (call) => ({ ...mutation(call), agent: { id: agentOf(call), thresholds: deps.config.thresholds } }),
     agentOf,

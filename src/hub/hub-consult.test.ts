@@ -268,3 +268,53 @@ describe('messages and activity', () => {
     expect((await run('bob', 'dependency_map', { file: 'c.ts', depth: 1, limit: 1 }))['truncated']).toBe(false);
   });
 });
+
+describe('the conflict index of a coordinator', () => {
+  it('stays exact through every kind of change, and agrees with a second coordinator and with a complete read', async () => {
+    await agents('alice', 'bob', 'carol', 'probe');
+    // A second coordinator on the same database with its own bus: it learns of changes only from the log.
+    const other = createHub({ store });
+    const fresh = async (): Promise<Out> => {
+      const cold = createHub({ store });
+      try {
+        return await cold.execute('announce_work', probe, { project, agentId: 'probe' });
+      } finally {
+        await cold.close();
+      }
+    };
+    const probe = { description: 'probe', key: 'probe', target_files: ['src/a.ts', 'src/b.ts', 'src/api/x.ts', 'lib/t.ts'], depends_on: ['src/dep.ts'] };
+    const peersOf = (r: Out) => JSON.stringify(r['peers']);
+    const check = async (): Promise<string> => {
+      const here = await run('probe', 'announce_work', probe);
+      const there = await other.execute('announce_work', probe, { project, agentId: 'probe' });
+      expect(peersOf(there)).toBe(peersOf(here));
+      expect(peersOf(await fresh())).toBe(peersOf(here));
+      return peersOf(here);
+    };
+    try {
+      expect(await check()).toBe('[]');
+      const intent = await announce('alice', { target_files: ['src/a.ts'] });
+      expect(await check()).toContain('"layer":"0a"');
+      await announce('alice', { target_files: ['src/dep.ts'], key: 'k' });
+      await run('alice', 'update_intent', { intent_id: intent['intent_id'], mode: 'withdraw' });
+      expect(await check()).toContain('"layer":"0b"');
+      await run('bob', 'reserve_files', { paths: ['src/api/**'] });
+      expect(await check()).toContain('"layer":"R1"');
+      await run('bob', 'release_files', {});
+      await run('carol', 'add_task', { tasks: [{ id: 'T1', title: 'x', files: ['lib/t.ts'] }] });
+      await run('carol', 'claim_task', { task_id: 'T1' });
+      expect(await check()).toContain('"layer":"T1"');
+      await run('bob', 'record_file_edit', { files: ['src/b.ts'] });
+      expect(await check()).toContain('"layer":"1"');
+      // Time alone: the edit decays, the intent expires; nobody's work changed in the log.
+      clock.advance(45 * 60_000);
+      for (const a of ['alice', 'bob', 'carol']) await run(a, 'heartbeat', {});
+      expect(await check()).toContain('"score":60');
+      await run('carol', 'sign_off', {});
+      const last = await check();
+      expect(last).not.toContain('carol');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -4,13 +4,14 @@
  * Same contract as the Store port's module comment (request ids, acting member,
  * typed refusals).
  */
+import type { AgentWork, ConflictIndex } from '../core/consult/conflict-index.js';
 import type { Doc, DocFilter, DocKind } from '../core/consult/doc.js';
 import type { IntentBody, IntentDoc } from '../core/consult/intent.js';
 import type { ScoreResult, Verdict } from '../core/consult/scoring.js';
 import type { Thread, ThreadVerb } from '../core/consult/thread.js';
 import type { DependencyMap } from '../core/consult/dependency-map.js';
 import type { BatonEvent } from '../core/events/event.js';
-import type { StatusThresholds } from '../core/presence/member.js';
+import type { Member, StatusThresholds } from '../core/presence/member.js';
 import type { MutationContext, Written } from './mutation.js';
 
 /** The tunables steps decide with (from the hub's config). */
@@ -23,11 +24,40 @@ export interface ConsultPolicy {
   maxRounds: number;
 }
 
+/** The conflict index as an announce step takes it: valid for its agents up to `seenThrough`, except the dirty ones. */
+export interface IndexSnapshot {
+  index: ConflictIndex;
+  /** Every event up to this id is accounted for (the index is right for the agents it touched, or they are dirty). */
+  seenThrough: number;
+  /** Agents whose work changed after the index last had them: the step reads them again. */
+  dirty: ReadonlySet<string>;
+}
+
+/** Agents' work and presence rows as an announce step read them at log position `at`. */
+export interface IndexObservation {
+  at: number;
+  work: ReadonlyMap<string, AgentWork>;
+  /** Presence rows read (null: no such agent). */
+  members: ReadonlyMap<string, Member | null>;
+  /** Every agent was read: the index is rebuilt from this. */
+  complete: boolean;
+}
+
+/** The coordinator's conflict index of the project, lent to one announce step (the hub feeds it). */
+export interface IndexHandle {
+  /** The index now (taken once, at the start of the step), or null: none yet, read everything. */
+  snapshot(): IndexSnapshot | null;
+  /** What the step read at log position `at` (every agent when `complete`); kept only if the step commits. */
+  observed(seen: IndexObservation): void;
+}
+
 export interface AnnounceInput extends Pick<IntentBody, 'description' | 'targets' | 'depends' | 'modules' | 'symbols' | 'taskId' | 'key' | 'ttlMs'> {
   agent: string;
   intentId: string;
   threadId: string;
   policy: ConsultPolicy;
+  /** Without one, the step reads every agent's work (a rebuild per call). */
+  index?: IndexHandle | undefined;
 }
 
 export interface AnnounceResult {

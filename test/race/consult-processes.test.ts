@@ -2,8 +2,9 @@
  * @module Consultation races across coordinator processes: two servers on one
  * Redis and on one PostgreSQL. Many agents announce over the same files at once
  * through both → exactly one consult thread for that file set, every concerned
- * announce pointing at it; two approvals racing on two servers → one resolution
- * event; approve racing contest → one contest, one settled state.
+ * announce pointing at it; the same announce scored alike by either server's
+ * conflict index; two approvals racing on two servers → one resolution event;
+ * approve racing contest → one contest, one settled state.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,13 @@ describe.each(engines)('consultation across two processes on $name', ({ env }) =
     for (const r of concerned) expect(r['thread_id']).toBe(threadId);
     const opened = (await on('agent-0', 1)('get_events', { types: ['thread.opened'], limit: 100 }))['events'] as Out[];
     expect(opened).toHaveLength(1);
+
+    // Each coordinator scores from its own conflict index, fed by the log: the same announce gets the same verdict on both.
+    await on('late', 0)('register_agent', {});
+    const probe = { description: 'late', key: 'late', target_files: ['src/shared.ts', 'src/own-3.ts'] };
+    const here = await on('late', 0)('announce_work', probe);
+    const there = await on('late', 1)('announce_work', probe);
+    expect([there['verdict'], there['score'], there['peers']]).toEqual([here['verdict'], here['score'], here['peers']]);
 
     // Two approvals racing on two servers: the thread resolves once.
     const trio = ['agent-0', 'agent-1', 'agent-2'];

@@ -2,7 +2,8 @@
  * @module An index from path to the postings that name it, so scoring one
  * announce costs its own files times the postings they hit, not every peer's
  * files. Literal paths are a map lookup; globs are kept apart, bucketed by their
- * literal directory prefix, and compared only when a prefix can match.
+ * literal directory prefix, and compared only when a prefix can match. Postings
+ * can be removed again, so the index can be kept up to date rather than rebuilt.
  */
 import { isGlob, pathsMeet } from './paths.js';
 
@@ -32,6 +33,34 @@ export class PathIndex<P> {
     let list = this.exact.get(path);
     if (!list) this.exact.set(path, (list = []));
     list.push(posting);
+  }
+
+  /** Removes the postings of `path` that `drop` selects. */
+  remove(path: string, drop: (posting: P) => boolean): void {
+    if (isGlob(path)) {
+      const prefix = literalPrefix(path);
+      const bucket = this.globs.get(prefix);
+      if (!bucket) return;
+      const kept = bucket.filter((g) => g.glob !== path || !drop(g.posting));
+      this.globCount -= bucket.length - kept.length;
+      if (kept.length === 0) this.globs.delete(prefix);
+      else this.globs.set(prefix, kept);
+      return;
+    }
+    const list = this.exact.get(path);
+    if (!list) return;
+    const kept = list.filter((p) => !drop(p));
+    if (kept.length === 0) this.exact.delete(path);
+    else this.exact.set(path, kept);
+  }
+
+  /** Calls `visit` for each posting of exactly this path string (no glob matching). */
+  exactly(path: string, visit: (posting: P) => void): void {
+    if (!isGlob(path)) {
+      for (const p of this.exact.get(path) ?? []) visit(p);
+      return;
+    }
+    for (const g of this.globs.get(literalPrefix(path)) ?? []) if (g.glob === path) visit(g.posting);
   }
 
   /** Calls `visit` for each posting whose path may meet `path`, with that path. */

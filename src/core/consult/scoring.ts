@@ -5,10 +5,13 @@
  * co-change (layer 4, never concerned alone). A peer's score is the maximum of
  * its evidence; its evidence is listed strongest first, at most three items and
  * a count of the rest. The caller's own work is never passed in; a stale peer
- * scores at most 30. Posting lists keep the cost to my files × postings hit.
+ * scores at most 30. Scoring reads the conflict index (conflict-index.ts), so it
+ * costs my files × postings hit, not agents × files; layers 3 and 4 are looked
+ * up from my side too (my graph neighbours and co-change partners). The order of
+ * evidence does not depend on the order the index was fed in.
  */
+import { ConflictIndex, intentLive, type AgentWork, type PeerIntent, type Posting } from './conflict-index.js';
 import { modulesMeet } from './paths.js';
-import { PathIndex } from './path-index.js';
 
 export type Layer = '0a' | '0b' | '0c' | 'R1' | 'R2' | 'T1' | 'T2' | '1' | '2' | '3' | '4';
 export type Category = 'concerned' | 'gray_zone' | 'pass';
@@ -35,20 +38,23 @@ export interface Work {
   symbols?: readonly string[] | undefined;
 }
 
-export interface PeerIntent extends Work {
-  id: string;
-}
-
-export interface PeerWork {
+/** A live peer as scoring sees it (the caller excluded). */
+export interface Peer {
   agent: string;
   /** Presence stale: reported, capped at 30. */
   stale: boolean;
   /** Modules the peer registered with. */
   modules: readonly string[];
-  intents: readonly PeerIntent[];
-  reservations: readonly { leaseId: string; paths: readonly string[]; exclusive: boolean; expiresAt: number }[];
-  tasks: readonly { taskId: string; files: readonly string[] }[];
-  edits: readonly { file: string; at: number }[];
+}
+
+/** A peer and its work in one record (the rebuild-per-call form, for tests and the bench). */
+export interface PeerWork extends Peer, AgentWork {}
+
+/** Where scoring looks up work: an index, minus the agents a later view holds afresh. */
+export interface IndexView {
+  index: ConflictIndex;
+  /** Agents whose postings here are outdated (a later view has them). */
+  skip?: ReadonlySet<string> | undefined;
 }
 
 export interface ScoringContext {
@@ -99,125 +105,186 @@ const REASON: Record<Layer, string> = {
   '4': 'recently edited a file that usually changes with yours',
 };
 
-type Posting = { peer: number; kind: 'target' | 'depend'; intent: string } | { peer: number; kind: 'reservation'; leaseId: string; exclusive: boolean; expiresAt: number } | { peer: number; kind: 'task'; taskId: string } | { peer: number; kind: 'edit'; at: number };
-
-/** Builds the posting index of every peer's work (once per scoring). */
-function indexOf(peers: readonly PeerWork[]): PathIndex<Posting> {
-  const index = new PathIndex<Posting>();
-  peers.forEach((p, peer) => {
-    for (const i of p.intents) {
-      for (const f of i.targets) index.add(f, { peer, kind: 'target', intent: i.id });
-      for (const f of i.depends) index.add(f, { peer, kind: 'depend', intent: i.id });
-    }
-    for (const r of p.reservations) for (const f of r.paths) index.add(f, { peer, kind: 'reservation', leaseId: r.leaseId, exclusive: r.exclusive, expiresAt: r.expiresAt });
-    for (const t of p.tasks) for (const f of t.files) index.add(f, { peer, kind: 'task', taskId: t.taskId });
-    for (const e of p.edits) index.add(e.file, { peer, kind: 'edit', at: e.at });
-  });
-  return index;
+/** A piece of evidence before it is shown: `via` is built only for the few items an answer lists. */
+interface Candidate {
+  layer: Layer;
+  score: number;
+  file: string;
+  theirs: string;
+  /** Rank of `file` among my files (targets, then dependencies). */
+  rank: number;
+  posting: Posting | null;
+  via: Evidence['via'] | null;
 }
 
+/** Strongest first, then my files in my order, then layer and their file: independent of the order the index was fed in. */
+const stronger = (a: Candidate, b: Candidate): number =>
+  b.score - a.score || a.rank - b.rank || (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : 0) || (a.theirs < b.theirs ? -1 : a.theirs > b.theirs ? 1 : 0);
+
+function viaOf(c: Candidate): Evidence['via'] {
+  if (c.via) return c.via;
+  const p = c.posting as Posting;
+  switch (p.kind) {
+    case 'target':
+    case 'depend':
+      return { intent_id: p.intent };
+    case 'reservation':
+      return { lease_id: p.leaseId, holder: p.agent, expires_at: p.expiresAt };
+    case 'task':
+      return { task_id: p.taskId };
+    case 'edit':
+      return { edit_at: p.at };
+  }
+}
+
+function evidenceOf(c: Candidate): Evidence {
+  const e: Evidence = { layer: c.layer, score: c.score, file: c.file, via: viaOf(c) };
+  if (c.theirs !== c.file) e.their_file = c.theirs;
+  if (c.layer === 'R1') e.blocked = true;
+  return e;
+}
+
+/** Scores against a peer list by building its index first: the rebuild per call (tests, the bench's baseline). */
 export function scoreAnnounce(mine: Work, peers: readonly PeerWork[], ctx: ScoringContext): ScoreResult {
-  const found = peers.map((): Evidence[] => []);
-  const index = indexOf(peers);
+  const index = ConflictIndex.of(peers.map((p) => [p.agent, p] as const));
+  return scoreIndexed(mine, new Map(peers.map((p) => [p.agent, p])), [{ index }], ctx);
+}
+
+/**
+ * Scores one announce against the live `peers` whose work the views hold (a later view wins for the
+ * agents an earlier one skips). Postings of anyone not in `peers` (the caller, ended agents) are ignored.
+ */
+export function scoreIndexed(mine: Work, peers: ReadonlyMap<string, Peer>, views: readonly IndexView[], ctx: ScoringContext): ScoreResult {
+  // Per peer, the best candidate of each (layer, my file): one item per pair, no repeats.
+  const found = new Map<string, Map<string, Candidate>>();
+  const workOf = (agent: string): AgentWork | undefined => {
+    for (let i = views.length - 1; i >= 0; i--) {
+      const view = views[i] as IndexView;
+      if (view.skip?.has(agent) === true) continue;
+      const w = view.index.workOf(agent);
+      if (w) return w;
+    }
+    return undefined;
+  };
+  const intentsOf = (agent: string): readonly PeerIntent[] => (workOf(agent)?.intents ?? []).filter((i) => intentLive(i, ctx.now));
+  const offer = (agent: string, c: Candidate): void => {
+    let best = found.get(agent);
+    if (!best) found.set(agent, (best = new Map<string, Candidate>()));
+    const key = c.layer + '\u0000' + c.file;
+    const kept = best.get(key);
+    if (!kept || stronger(c, kept) < 0) best.set(key, c);
+  };
   const editScore = (at: number, full: number, decayed: number): number => {
     const age = ctx.now - at;
     return age <= ctx.editWindowMs ? full : age <= ctx.editDecayMs ? decayed : 0;
   };
-  const visit = (file: string, role: 'target' | 'depend') => (p: Posting, theirs: string): void => {
-    const list = found[p.peer] as Evidence[];
-    const base = { file, ...(theirs !== file ? { their_file: theirs } : {}) };
-    switch (p.kind) {
-      case 'target':
-        list.push({ ...base, layer: role === 'target' ? '0a' : '0b', score: role === 'target' ? 100 : 80, via: { intent_id: p.intent } });
-        break;
-      case 'depend':
-        if (role === 'target') list.push({ ...base, layer: '0c', score: 80, via: { intent_id: p.intent } });
-        break;
-      case 'reservation': {
-        const via = { lease_id: p.leaseId, holder: peers[p.peer]?.agent ?? '', expires_at: p.expiresAt };
-        if (role === 'target' && p.exclusive) list.push({ ...base, layer: 'R1', score: 100, via, blocked: true });
-        else if (role === 'target' || p.exclusive) list.push({ ...base, layer: 'R2', score: 80, via });
-        break;
-      }
-      case 'task':
-        list.push({ ...base, layer: role === 'target' ? 'T1' : 'T2', score: role === 'target' ? 90 : 80, via: { task_id: p.taskId } });
-        break;
-      case 'edit': {
-        const score = role === 'target' ? editScore(p.at, 100, 60) : editScore(p.at, 80, 40);
-        if (score > 0) list.push({ ...base, layer: role === 'target' ? '1' : '2', score, via: { edit_at: p.at } });
-        break;
-      }
-    }
-  };
-  for (const f of mine.targets) index.lookup(f, visit(f, 'target'));
-  for (const f of mine.depends) index.lookup(f, visit(f, 'depend'));
+  const rank = new Map<string, number>();
+  for (const f of [...mine.targets, ...mine.depends]) if (!rank.has(f)) rank.set(f, rank.size);
+  const candidate = (layer: Layer, score: number, file: string, theirs: string, posting: Posting | null, via: Evidence['via'] | null = null): Candidate => ({ layer, score, file, theirs, rank: rank.get(file) ?? 0, posting, via });
 
-  peers.forEach((peer, i) => {
-    const list = found[i] as Evidence[];
-    // Layer 3 only matters when nothing stronger was found.
-    if (list.length === 0) {
-      const theirModules = [...peer.modules, ...peer.intents.flatMap((x) => x.modules)];
-      const mod = mine.modules.find((m) => theirModules.some((t) => modulesMeet(m, t)));
-      let near = false;
-      if (mod !== undefined) near = list.push({ layer: '3', score: 30, file: mod, via: { module: theirModules.find((t) => modulesMeet(mod, t)) ?? mod } }) > 0;
-      else if (ctx.near) {
-        const theirs = new Set(peer.intents.flatMap((x) => x.targets));
-        outer: for (const f of mine.targets) {
-          for (const [node, path] of ctx.near(f)) {
-            if (theirs.has(node)) {
-              near = list.push({ layer: '3', score: 30, file: f, their_file: node, via: { graph_path: path } }) > 0;
-              break outer;
+  for (const view of views) {
+    const skip = view.skip;
+    for (const role of ['target', 'depend'] as const) {
+      const target = role === 'target';
+      for (const file of target ? mine.targets : mine.depends) {
+        view.index.lookup(file, (p, theirs) => {
+          if (!peers.has(p.agent) || skip?.has(p.agent) === true) return;
+          switch (p.kind) {
+            case 'target':
+              if (p.expiresAt === null || p.expiresAt > ctx.now) offer(p.agent, candidate(target ? '0a' : '0b', target ? 100 : 80, file, theirs, p));
+              break;
+            case 'depend':
+              if (target && (p.expiresAt === null || p.expiresAt > ctx.now)) offer(p.agent, candidate('0c', 80, file, theirs, p));
+              break;
+            case 'reservation':
+              if (p.expiresAt <= ctx.now) break;
+              if (target && p.exclusive) offer(p.agent, candidate('R1', 100, file, theirs, p));
+              else if (target || p.exclusive) offer(p.agent, candidate('R2', 80, file, theirs, p));
+              break;
+            case 'task':
+              offer(p.agent, candidate(target ? 'T1' : 'T2', target ? 90 : 80, file, theirs, p));
+              break;
+            case 'edit': {
+              const score = target ? editScore(p.at, 100, 60) : editScore(p.at, 80, 40);
+              if (score > 0) offer(p.agent, candidate(target ? '1' : '2', score, file, theirs, p));
+              break;
             }
           }
-        }
+        });
       }
-      if (!near && ctx.partners) {
-        outer2: for (const f of mine.targets) {
-          for (const [partner, degree] of ctx.partners(f)) {
-            const edit = peer.edits.find((e) => e.file === partner && ctx.now - e.at <= ctx.editWindowMs);
-            if (degree >= 0.5 && edit) {
-              list.push({ layer: '4', score: 40, file: f, their_file: partner, via: { pair_degree: Math.round(degree * 100) / 100 } });
-              break outer2;
-            }
-          }
+    }
+  }
+
+  // Layers 3 and 4 only matter for peers with nothing stronger, and each peer gets the first hit in my order.
+  const weak = new Set<string>();
+  for (const agent of peers.keys()) if (!found.has(agent)) weak.add(agent);
+  if (weak.size > 0 && mine.modules.length > 0) {
+    for (const agent of weak) {
+      const peer = peers.get(agent) as Peer;
+      const theirModules = [...peer.modules, ...intentsOf(agent).flatMap((x) => x.modules)];
+      const mod = mine.modules.find((m) => theirModules.some((t) => modulesMeet(m, t)));
+      if (mod === undefined) continue;
+      offer(agent, candidate('3', 30, mod, mod, null, { module: theirModules.find((t) => modulesMeet(mod, t)) ?? mod }));
+      weak.delete(agent);
+    }
+  }
+  const near = ctx.near;
+  if (weak.size > 0 && near) {
+    for (const f of mine.targets) {
+      for (const [node, path] of near(f)) {
+        for (const view of views) {
+          view.index.exactly(node, (p) => {
+            if (p.kind !== 'target' || !weak.has(p.agent) || view.skip?.has(p.agent) === true || (p.expiresAt !== null && p.expiresAt <= ctx.now)) return;
+            offer(p.agent, candidate('3', 30, f, node, null, { graph_path: path }));
+            weak.delete(p.agent);
+          });
         }
       }
     }
-  });
+  }
+  const partners = ctx.partners;
+  if (weak.size > 0 && partners) {
+    for (const f of mine.targets) {
+      for (const [partner, degree] of partners(f)) {
+        if (degree < 0.5) continue;
+        for (const view of views) {
+          view.index.exactly(partner, (p) => {
+            if (p.kind !== 'edit' || !weak.has(p.agent) || view.skip?.has(p.agent) === true || ctx.now - p.at > ctx.editWindowMs) return;
+            offer(p.agent, candidate('4', 40, f, partner, null, { pair_degree: Math.round(degree * 100) / 100 }));
+            weak.delete(p.agent);
+          });
+        }
+      }
+    }
+  }
 
   const scored: PeerScore[] = [];
   const blocked = new Set<string>();
-  peers.forEach((peer, i) => {
-    const evidence = found[i] as Evidence[];
-    if (evidence.length === 0) return;
-    evidence.sort((a, b) => b.score - a.score);
-    // One item per (layer, file): the strongest first, no repeats.
-    const seen = new Set<string>();
-    const unique = evidence.filter((e) => {
-      const key = `${e.layer}\u0000${e.file}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
-    for (const e of unique) if (e.blocked) blocked.add(e.file);
-    const top = unique[0] as Evidence;
+  for (const [agent, best] of found) {
+    const peer = peers.get(agent) as Peer;
+    const unique = [...best.values()].sort(stronger);
+    let sameFiles = false;
+    for (const c of unique) {
+      if (c.layer === 'R1') blocked.add(c.file);
+      if (c.layer === '0a') sameFiles = true;
+    }
+    const top = unique[0] as Candidate;
     const score = peer.stale ? Math.min(top.score, STALE_CAP) : top.score;
-    const sameFiles = unique.some((e) => e.layer === '0a');
-    const theirSymbols = peer.intents.flatMap((x) => x.symbols ?? []);
-    const disjoint = sameFiles && (mine.symbols?.length ?? 0) > 0 && theirSymbols.length > 0 && !mine.symbols?.some((s) => theirSymbols.includes(s));
+    const theirSymbols = sameFiles && (mine.symbols?.length ?? 0) > 0 ? intentsOf(agent).flatMap((x) => x.symbols ?? []) : [];
+    const disjoint = theirSymbols.length > 0 && !mine.symbols?.some((s) => theirSymbols.includes(s));
     scored.push({
-      agent_id: peer.agent,
+      agent_id: agent,
       score,
       category: categoryOf(score),
       layer: top.layer,
-      reason: `${peer.agent} ${REASON[top.layer]}${peer.stale ? ' (stale: capped at 30)' : ''}`,
-      evidence: unique.slice(0, EVIDENCE_SHOWN),
+      reason: `${agent} ${REASON[top.layer]}${peer.stale ? ' (stale: capped at 30)' : ''}`,
+      evidence: unique.slice(0, EVIDENCE_SHOWN).map(evidenceOf),
       ...(unique.length > EVIDENCE_SHOWN ? { more: unique.length - EVIDENCE_SHOWN } : {}),
       ...(peer.stale ? { stale: true as const } : {}),
       ...(disjoint ? { disjoint_symbols: true as const } : {}),
     });
-  });
+  }
   scored.sort((a, b) => b.score - a.score || (a.agent_id < b.agent_id ? -1 : 1));
   const score = scored[0]?.score ?? 0;
-  return { verdict: categoryOf(score), score, peers: scored, blocked_files: [...blocked] };
+  return { verdict: categoryOf(score), score, peers: scored, blocked_files: [...blocked].sort() };
 }

@@ -50,13 +50,15 @@ export const consultCommands = [
     }),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
-      const result = ctx.publish(
-        await ctx.store.consult.announce(ctx.actAs(call), {
-          agent, description: input.description, targets: normalizePaths(input.target_files), depends: normalizePaths(input.depends_on ?? []), modules: input.modules ?? [], symbols: input.symbols ?? [],
-          taskId: input.task_id ?? null, key: input.key ?? null, ttlMs: input.ttl_seconds === undefined ? INTENT_DEFAULT_TTL_MS : input.ttl_seconds * 1000,
-          intentId: ctx.ids.next('int'), threadId: ctx.ids.next('thr'), policy: policyOf(ctx.config),
-        }),
-      );
+      const index = ctx.conflicts.forAnnounce(call.project);
+      const written = await ctx.store.consult.announce(ctx.actAs(call), {
+        agent, description: input.description, targets: normalizePaths(input.target_files), depends: normalizePaths(input.depends_on ?? []), modules: input.modules ?? [], symbols: input.symbols ?? [],
+        taskId: input.task_id ?? null, key: input.key ?? null, ttlMs: input.ttl_seconds === undefined ? INTENT_DEFAULT_TTL_MS : input.ttl_seconds * 1000,
+        intentId: ctx.ids.next('int'), threadId: ctx.ids.next('thr'), policy: policyOf(ctx.config), index,
+      });
+      // Durable now: what the step read goes into this process's index.
+      index.commit();
+      const result = ctx.publish(written);
       return {
         intent_id: result.intent.id, expires_at: iso(result.intent.expiresAt ?? ctx.now()), verdict: result.verdict, score: result.score.score,
         ...(result.score.peers[0] ? { layer: result.score.peers[0].layer } : {}), thread_id: result.threadId, ...(result.joined ? { joined: true } : {}),

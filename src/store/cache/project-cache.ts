@@ -119,6 +119,7 @@ export class ProjectCache {
       case 'scope':
       case 'expiredState':
       case 'dueDocs':
+      case 'events':
         return MISS;
     }
   }
@@ -161,6 +162,7 @@ export class ProjectCache {
         if (this.docs.size > 20_000) this.docs.clear();
         break;
       case 'dueDocs':
+      case 'events':
         break;
       // Hot rows arrive together (takeHot); request records are kept only when this process writes them.
       case 'request':

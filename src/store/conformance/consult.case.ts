@@ -7,7 +7,8 @@
  * dependency map's versions.
  */
 import { expect } from 'vitest';
-import type { AnnounceInput, ConsultPolicy } from '../consult-port.js';
+import { ConflictIndex } from '../../core/consult/conflict-index.js';
+import type { AnnounceInput, ConsultPolicy, IndexHandle, IndexObservation, IndexSnapshot } from '../consult-port.js';
 import { expectCode, MINUTE, ofType, SECOND, THRESHOLDS, SWEEP_POLICY, type Harness, type StoreTestEnv } from './harness.js';
 
 const POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3 };
@@ -23,7 +24,43 @@ const announce = (t: StoreTestEnv, agent: string, targets: string[], extra: Part
 const verb = (t: StoreTestEnv, threadId: string, agent: string, v: 'propose' | 'approve' | 'contest' | 'close' | 'cancel' | 'join' | 'post', text: string | null = 'ok') =>
   t.store.consult.actOnThread(t.ctx(), { threadId, agent, verb: v, text, policy: POLICY });
 
+/** A coordinator's index handle frozen at `snap`, recording what the step read. */
+function frozenIndex(snap: IndexSnapshot | null): IndexHandle & { seen: IndexObservation[] } {
+  const seen: IndexObservation[] = [];
+  return {
+    seen,
+    snapshot: () => snap,
+    observed: (o) => {
+      seen.push(o);
+    },
+  };
+}
+
 export function consultCases({ it }: Harness): void {
+  it('scores from a stale conflict index by reading again the agents the log names since it, the batch’s own included', async (t) => {
+    for (const a of ['alice', 'bob', 'carol', 'dave', 'erin']) await t.register(a);
+    const cold = frozenIndex(null);
+    const first = await announce(t, 'alice', ['a.ts'], { index: cold });
+    expect(cold.seen).toHaveLength(1);
+    const built = cold.seen[0] as IndexObservation;
+    expect(built.complete).toBe(true);
+    expect(built.at).toBe((first.events[0]?.id ?? 0) - 1);
+    // Read before alice's own intent: her intent.announced event, like bob's, is in the log after the index.
+    const index = ConflictIndex.of(built.work);
+    for (const [id, m] of built.members) index.setMember(id, m);
+    const stale: IndexSnapshot = { index, seenThrough: built.at, dirty: new Set() };
+    await announce(t, 'bob', ['b.ts']);
+    const handle = frozenIndex(stale);
+    const third = await announce(t, 'carol', ['a.ts', 'b.ts'], { index: handle });
+    expect(third.result.score.peers.map((p) => [p.agent_id, p.layer])).toEqual([['alice', '0a'], ['bob', '0a']]);
+    expect(handle.seen[0]).toMatchObject({ complete: false, at: (third.events[0]?.id ?? 0) - 1 });
+    expect([...(handle.seen[0]?.work.keys() ?? [])].sort()).toEqual(['alice', 'bob']);
+    // Two announces over one file in one batch, both on the same stale index: the later sees the earlier.
+    const both = await Promise.all([announce(t, 'dave', ['z.ts'], { index: frozenIndex(stale) }), announce(t, 'erin', ['z.ts'], { index: frozenIndex(stale) })]);
+    expect(both.map((w) => w.result.verdict).sort()).toEqual(['concerned', 'pass']);
+  });
+
+
   it('scores an announce against a peer intent and opens one thread, delivered to the respondent', async (t) => {
     await t.register('alice');
     await t.register('bob');

@@ -14,12 +14,16 @@ import type { StoreQueries } from '../step-store.js';
 import { labelledPage } from '../task-pages.js';
 import type { Read } from '../step/reads.js';
 import { num, str, toHeader, type Row } from '../sql-rows.js';
-import { mappers, rows, type Queryable } from './postgres-statements.js';
+import { mappers, rows, type Queryable, type StatementName } from './postgres-statements.js';
 
 const { toMember, toLease, toWaiter, toTask, toState, toEvent, toRequest, toDoc } = mappers;
 
-/** The parameters of list_docs: project, kind, owner, status, from, to, limit (null for none). */
-const docParams = (project: string, r: DocFilter & { kind: string }, limit: number | null): unknown[] => [project, r.kind, r.owner ?? null, r.status ?? null, r.from ?? null, r.to ?? null, limit];
+/** The statement of a docs read (one index range per shape of filter) and its parameters: project, kind, from, to, limit (null for none), then owner and status as named. */
+function docQuery(project: string, r: DocFilter & { kind: string }, limit: number | null): [StatementName, unknown[]] {
+  const base = [project, r.kind, r.from ?? Number.MIN_SAFE_INTEGER, r.to ?? Number.MAX_SAFE_INTEGER, limit];
+  if (r.owner !== undefined) return r.status !== undefined ? ['list_docs_of_owner_status', [...base, r.owner, r.status]] : ['list_docs_of_owner', [...base, r.owner]];
+  return r.status !== undefined ? ['list_docs_of_status', [...base, r.status]] : ['list_docs', base];
+}
 const first = (r: Row[]): Row | undefined => r[0];
 
 export function createPostgresLoader(db: Queryable): RowLoader {
@@ -64,9 +68,11 @@ export function createPostgresLoader(db: Queryable): RowLoader {
           return row ? toDoc(row) : null;
         }
         case 'docs':
-          return (await rows(db, 'list_docs', docParams(project, r, r.limit ?? null))).map(toDoc);
+          return (await rows(db, ...docQuery(project, r, r.limit ?? null))).map(toDoc);
         case 'dueDocs':
           return (await rows(db, 'list_due_docs', [project, r.now, r.limit])).map(toDoc);
+        case 'events':
+          return (await rows(db, 'read_events', [project, r.after, r.limit, null])).filter((row) => row['id'] !== null).map((row) => toEvent({ ...row, project }));
         case 'member':
         case 'members':
         case 'silentMembers':
@@ -144,7 +150,7 @@ export function createPostgresQueries(db: Queryable, translate: (error: unknown)
       const row = first(await rows(db, 'get_doc', [project, kind, id]));
       return row ? toDoc(row) : null;
     }),
-    listDocs: (project, kind, filter, limit) => guarded(async () => (await rows(db, 'list_docs', docParams(project, { ...filter, kind }, limit))).map(toDoc)),
+    listDocs: (project, kind, filter, limit) => guarded(async () => (await rows(db, ...docQuery(project, { ...filter, kind }, limit))).map(toDoc)),
     listProjects: () => guarded(async () => (await rows(db, 'list_projects', [])).map((r) => str(r['id']))),
     projectExists: (project) => guarded(async () => (await rows(db, 'project_exists', [project])).length > 0),
   };

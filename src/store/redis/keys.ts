@@ -32,8 +32,9 @@ export type ProjectKeyName = (typeof PROJECT_KEY_ORDER)[number];
  * memberBeats: zset live member → last heartbeat. leaseExpiry, waiterDeadlines, taskClaimed,
  * stateExpiry: zsets by time. taskSeq and status:*: zsets of task ids by seq. taskDeps: lex zset
  * `dependency\0dependant`. stateKeys: lex zset of `scope\0key`.
- * docs: hash `kind\0id` → JSON doc. docIndex: lex zset of `K\0kind\0id`, `O\0owner\0kind\0id` and
- * `S\0status\0kind\0id` (apply-plan.lua keeps it). docDue: zset `kind\0id` → expiry.
+ * docs: hash `kind\0id` → JSON doc. docIndex: lex zset of `k\0…`, `o\0owner\0…`, `s\0status\0…` and
+ * `b\0owner\0status\0…`, each `…` being `kind\0<sort as 16 digits>\0id` (scripts/lib/doc_index.lua;
+ * apply-plan.lua keeps it, read-docs.lua reads one range of it). docDue: zset `kind\0id` → expiry.
  */
 export type ProjectKeys = Readonly<Record<ProjectKeyName, string>> & { readonly ordered: readonly string[] };
 

@@ -15,7 +15,7 @@ import type { RowLoader } from '../cache/optimistic-engine.js';
 import type { StoreQueries } from '../step-store.js';
 import { labelledPage } from '../task-pages.js';
 import type { Header } from '../step/header.js';
-import { collectionSpec, type Read } from '../step/reads.js';
+import type { Read } from '../step/reads.js';
 import type { Doc, DocFilter, DocKind } from '../../core/consult/doc.js';
 import { docKey, requestKey, stateKey, type RequestRecord } from '../step/tables.js';
 import { TASK_STATUS_ORDER, type RedisKeys } from './keys.js';
@@ -34,19 +34,29 @@ function toHeader(meta: Record<string, string>): Header | null {
   };
 }
 
+/** A doc's sort as lib/doc_index.lua writes it in docIndex members: 16 digits, offset so none is negative. */
+const sortKey = (sort: number): string => (Math.max(-4e15, Math.min(4e15, sort)) + 4e15).toFixed(0).padStart(16, '0');
+
 /**
- * Docs of a kind through the narrowest docIndex range (owner, else status, else kind), then the
- * read's own filter and order (its sort bounds and limit apply after the fetch).
+ * Docs of a kind from the one docIndex range of the filter's shape (a kind; of an owner; of a status; of an owner in a
+ * status), between its sort bounds, at most its limit: the cost is what the answer holds, not what the kind holds.
  */
 async function docsOf(scripts: Scripts, keys: RedisKeys, project: string, r: DocFilter & { kind: DocKind; limit?: number | undefined }): Promise<Doc[]> {
   const k = keys.project(project);
-  const [tag, value] = r.owner !== undefined ? ['O', r.owner] : r.status !== undefined ? ['S', r.status] : ['K', null];
-  const head = value === null ? `${tag}\u0000` : `${tag}\u0000${value}\u0000`;
-  const texts = (await scripts['read-index']([k.docIndex, k.docs], ['lex', `${head}${r.kind}\u0000`, `${head}${r.kind}\u0001`, Buffer.byteLength(head)])) as string[];
-  const read = { t: 'docs' as const, ...r };
-  const spec = collectionSpec(read) as unknown as { matches: (d: Doc) => boolean; order: (a: Doc, b: Doc) => number };
-  const rows = parseAll<Doc>(texts).filter(spec.matches).sort(spec.order);
-  return r.limit === undefined ? rows : rows.slice(0, r.limit);
+  const z = '\u0000';
+  const head = r.owner !== undefined ? (r.status !== undefined ? `b${z}${r.owner}${z}${r.status}${z}` : `o${z}${r.owner}${z}`) : r.status !== undefined ? `s${z}${r.status}${z}` : `k${z}`;
+  const prefix = `${head}${r.kind}${z}`;
+  const from = sortKey(r.from ?? -4e15);
+  const to = sortKey(Math.min((r.to ?? 4e15 - 1) + 1, 4e15));
+  const texts = (await scripts['read-docs']([k.docIndex, k.docs], [`[${prefix}${from}`, `(${prefix}${to}`, r.limit ?? -1, Buffer.byteLength(prefix) + 17, r.kind])) as string[];
+  return parseAll<Doc>(texts);
+}
+
+/** The events of a read-events reply (last id, oldest id, then id and JSON pairs). */
+function eventsOf(project: string, reply: readonly (string | number)[]): BatonEvent[] {
+  const events: BatonEvent[] = [];
+  for (let i = 2; i + 1 < reply.length; i += 2) events.push({ ...parse<Omit<BatonEvent, 'project' | 'id'>>(String(reply[i + 1])), project, id: Number.parseInt(String(reply[i]), 10) } as BatonEvent);
+  return events;
 }
 
 const byRegistration = (a: Member, b: Member): number => a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -102,6 +112,8 @@ export function createRedisLoader(client: Redis, scripts: Scripts, keys: RedisKe
           return docsOf(scripts, keys, project, r);
         case 'dueDocs':
           return parseAll<Doc>(await index(k.docDue, k.docs, 'score', r.now)).slice(0, r.limit);
+        case 'events':
+          return eventsOf(project, (await scripts['read-events']([k.meta, k.events], [r.after, r.limit])) as (string | number)[]);
         case 'member':
         case 'members':
         case 'silentMembers':
@@ -182,9 +194,7 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       if (after < oldestId - 1) {
         throw new CoordinationError('EVENTS_GAP', `Events after ${after} were trimmed; the oldest kept is ${oldestId}.`, { oldest_id: oldestId, last_id: lastId });
       }
-      const events: BatonEvent[] = [];
-      for (let i = 2; i + 1 < reply.length; i += 2) events.push({ ...parse<Omit<BatonEvent, 'project' | 'id'>>(String(reply[i + 1])), project, id: Number.parseInt(String(reply[i]), 10) } as BatonEvent);
-      return { events, lastId, oldestId };
+      return { events: eventsOf(project, reply), lastId, oldestId };
     }),
     countProject: (project, now) => guarded(async () => {
       const k = keys.project(project);

@@ -64,7 +64,7 @@ export function encodePlan(plan: Plan, keys: RedisKeys, owner: string, encodedPr
     op('Q', field, json(r), r.createdAt, `${encodedProject}\u0000${field}`);
   }
   for (const [key, d] of plan.changes.doc) {
-    if (d) op('P', key, d.kind, d.id, d.owner ?? '', d.status, d.expiresAt ?? '', json(d));
+    if (d) op('P', key, d.kind, d.id, d.owner ?? '', d.status, d.expiresAt ?? '', d.sort, json(d));
     else op('X', key);
   }
   for (const e of plan.events) op('E', e.id, e.type, json({ type: e.type, actor: e.actor, subject: e.subject, data: e.data, at: e.at }));

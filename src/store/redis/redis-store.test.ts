@@ -16,6 +16,7 @@ import type { Store } from '../store.js';
 import { connectRedis } from './connection.js';
 import { createLogFollowingBus } from '../../bus/log-following-bus.js';
 import { createRedisNotifier } from './redis-notifier.js';
+import { createKeys } from './keys.js';
 import { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 
 const URL = process.env['BATON_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -64,6 +65,23 @@ describe('Redis store', () => {
     return [a, b];
   }
   const ctx = (project: string, clock: FakeClock) => ({ project, now: clock.now() });
+
+  it('rebuilds a docIndex written before its members carried the sort, on the first read', async () => {
+    const clock = createFakeClock();
+    const prefix = newPrefix();
+    const store = await createRedisStore({ url: URL, prefix, clock });
+    stores.push(store);
+    const ctx = { project: 'p', now: clock.now() };
+    await store.registerMember(ctx, { id: 'a', kind: 'agent', name: 'a', modules: [], metadata: {}, service: null });
+    await store.consult.recordEdits(ctx, 'a', ['x.ts', 'y.ts'], { thresholds: THRESHOLDS, editWindowMs: 60_000, editDecayMs: 120_000, editRetentionMs: 86_400_000, roundTimeoutMs: 60_000, maxRounds: 3 });
+    // The members an older Baton wrote: K|O|S, kind and id, no sort.
+    const index = createKeys(prefix).project('p').docIndex;
+    await admin.del(index);
+    for (const id of ['a|x.ts', 'a|y.ts']) await admin.zadd(index, 0, `K\u0000edit\u0000${id}`, 0, `O\u0000a\u0000edit\u0000${id}`, 0, `S\u0000edit\u0000edit\u0000${id}`);
+    expect((await store.consult.listDocs('p', 'edit', { owner: 'a' }, 10)).map((d) => d.id)).toEqual(['a|x.ts', 'a|y.ts']);
+    expect(await admin.zrangebylex(index, '[K', '(T')).toEqual([]);
+    expect(await store.consult.listDocs('p', 'edit', { status: 'edit', from: clock.now() }, 1)).toHaveLength(1);
+  });
 
   it('keeps every guarantee when two stores on separate connections race on one project', async () => {
     const clock = createFakeClock();

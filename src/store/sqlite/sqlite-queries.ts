@@ -61,7 +61,10 @@ export function createSqliteQueries(q: SqliteStatements, guard: <T>(read: () => 
       const row = q.one('get_doc', project, kind, id);
       return row ? toDoc(row) : null;
     }),
-    listDocs: (project, kind, filter, limit) => guard(() => q.all('list_docs', docQuery(project, { ...filter, kind, limit })).map(toDoc)),
+    listDocs: (project, kind, filter, limit) => guard(() => {
+      const { name, params } = docQuery(project, { ...filter, kind, limit });
+      return q.all(name, params).map(toDoc);
+    }),
     listProjects: () => guard(() => q.all('list_projects').map((r) => str(r['id']))),
     projectExists: (project) => guard(() => q.one('project_exists', project) !== undefined),
   };

@@ -11,14 +11,15 @@ import type { Plan } from '../step/plan.js';
 import type { Read } from '../step/reads.js';
 import type { SyncSource } from '../step/runner.js';
 import { toHeader } from '../sql-rows.js';
-import { json, mappers, type SqliteStatements } from './sqlite-statements.js';
+import { json, mappers, type SqliteStatements, type StatementName } from './sqlite-statements.js';
 
-const { toMember, toLease, toWaiter, toTask, toState, toRequest, toDoc } = mappers;
+const { toMember, toLease, toWaiter, toTask, toState, toRequest, toDoc, toEvent } = mappers;
 
-/** The named parameters of list_docs for a docs read (an absent bound is the widest). */
-export const docQuery = (project: string, r: DocFilter & { kind: string; limit?: number | undefined }): Record<string, unknown> => ({
-  project, kind: r.kind, owner: r.owner ?? null, status: r.status ?? null, from: r.from ?? Number.MIN_SAFE_INTEGER, to: r.to ?? Number.MAX_SAFE_INTEGER, limit: r.limit ?? -1,
-});
+/** The statement of a docs read (one index range per shape of filter) and its named parameters (an absent bound is the widest). */
+export function docQuery(project: string, r: DocFilter & { kind: string; limit?: number | undefined }): { name: StatementName; params: Record<string, unknown> } {
+  const name: StatementName = r.owner !== undefined ? (r.status !== undefined ? 'list_docs_of_owner_status' : 'list_docs_of_owner') : r.status !== undefined ? 'list_docs_of_status' : 'list_docs';
+  return { name, params: { project, kind: r.kind, owner: r.owner ?? null, status: r.status ?? null, from: r.from ?? Number.MIN_SAFE_INTEGER, to: r.to ?? Number.MAX_SAFE_INTEGER, limit: r.limit ?? -1 } };
+}
 
 /** The SQLite source, with `reset` to call when a batch begins: the database does not change during a batch, so its reads are remembered until the next. */
 export function createSqliteSource(q: SqliteStatements): SyncSource & { reset(): void } {
@@ -71,10 +72,14 @@ export function createSqliteSource(q: SqliteStatements): SyncSource & { reset():
         const row = q.one('get_doc', project, r.kind, r.id);
         return row ? toDoc(row) : null;
       }
-      case 'docs':
-        return q.all('list_docs', docQuery(project, r)).map(toDoc);
+      case 'docs': {
+        const { name, params } = docQuery(project, r);
+        return q.all(name, params).map(toDoc);
+      }
       case 'dueDocs':
         return q.all('list_due_docs', project, r.now, r.limit).map(toDoc);
+      case 'events':
+        return q.all('read_events', project, r.after, r.limit).map(toEvent);
     }
   };
   /**

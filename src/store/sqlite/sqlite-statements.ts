@@ -16,7 +16,7 @@ const NAMES = [
   'get_state', 'list_scope', 'list_state_keys', 'list_expired_state', 'list_scopes', 'put_state', 'delete_state',
   'put_event', 'trim_events', 'read_events', 'read_events_of_types',
   'count_live_leases', 'count_waiters', 'due_projects',
-  'get_doc', 'list_docs', 'list_due_docs', 'put_doc', 'delete_doc',
+  'get_doc', 'list_docs', 'list_docs_of_owner', 'list_docs_of_status', 'list_docs_of_owner_status', 'list_due_docs', 'put_doc', 'delete_doc',
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

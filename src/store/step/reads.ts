@@ -5,6 +5,7 @@
  * step (and its batch) made so far, so a step always reads its own writes. The
  * predicate here is the one truth each engine's query must match.
  */
+import type { BatonEvent } from '../../core/events/event.js';
 import type { Lease, LeaseKind, Waiter } from '../../core/leases/lease.js';
 import { lockNamesRelated } from '../../core/leases/lock-name.js';
 import type { Member, MemberKind } from '../../core/presence/member.js';
@@ -41,7 +42,9 @@ export type Read =
   /** Docs of a kind narrowed by the filter, by sort then id; at most `limit` when given. */
   | ({ t: 'docs'; kind: DocKind; limit?: number | undefined } & DocFilter)
   /** Docs of any kind whose expiry is at or before `now` (the sweep's), at most `limit`. */
-  | { t: 'dueDocs'; now: number; limit: number };
+  | { t: 'dueDocs'; now: number; limit: number }
+  /** Events after id `after`, oldest first, at most `limit` (those trimmed by retention are absent). */
+  | { t: 'events'; after: number; limit: number };
 
 export type ReadKind = Read['t'];
 export type ReadOf<K extends ReadKind> = Extract<Read, { t: K }>;
@@ -67,6 +70,7 @@ export interface ReadResults {
   doc: Doc | null;
   docs: Doc[];
   dueDocs: Doc[];
+  events: BatonEvent[];
 }
 
 /** A point read: one row of a table by key. */
@@ -80,7 +84,8 @@ export const POINT_READS = {
 } as const;
 
 export type PointRead = keyof typeof POINT_READS;
-export type CollectionRead = Exclude<ReadKind, PointRead>;
+/** The log is not a table: the runner merges an events read with the batch's events itself. */
+export type CollectionRead = Exclude<ReadKind, PointRead | 'events'>;
 
 /** How a collection read is defined over the rows of one table. */
 export interface CollectionSpec<TRow> {

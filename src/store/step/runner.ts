@@ -158,6 +158,12 @@ function* guarded<T>(s: StepContext, guard: StepGuard, step: Step<T>): StepGen<{
 
 /** Answers `request` from a base answer and the plans written since (earlier first). */
 function overlay(request: Read, base: unknown, plans: readonly Plan[]): unknown {
+  if (request.t === 'events') {
+    // Committed events, then those of the batch's earlier steps and this step's own (all newer).
+    const merged = [...(base as BatonEvent[])];
+    for (const plan of plans) for (const e of plan.events) if (e.id > request.after && e.id > (merged.at(-1)?.id ?? 0)) merged.push(e);
+    return merged.slice(0, request.limit);
+  }
   if (isPointRead(request)) {
     const { table, key } = POINT_READS[request.t] as { table: Table; key: (r: Read) => string };
     const k = key(request);

@@ -1,3 +1,3 @@
-SELECT * FROM docs WHERE project = $1 AND kind = $2 AND ($3::TEXT IS NULL OR owner = $3) AND ($4::TEXT IS NULL OR status = $4)
-  AND sort >= coalesce($5::BIGINT, -9223372036854775807) AND sort <= coalesce($6::BIGINT, 9223372036854775807)
-ORDER BY sort, id LIMIT $7::BIGINT
+-- A kind's docs by sort (docs_by_sort); the filtered reads have their own statements, so each
+-- prepared plan is one index range (a generic plan cannot choose between them by parameter).
+SELECT * FROM docs WHERE project = $1 AND kind = $2 AND sort >= $3 AND sort <= $4 ORDER BY sort, id LIMIT $5::BIGINT

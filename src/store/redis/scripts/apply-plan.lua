@@ -17,8 +17,8 @@
                  Z k score member    ZADD            R k member       ZREM
                  T field             ZREM the task from every status zset (before its new one is added)
                  E id type json      XADD an event
-                 P field kind id owner status expires json   put a doc (owner/expires '' for none): the hash,
-                                     its docIndex members (the old ones removed) and its docDue entry
+                 P field kind id owner status expires sort json   put a doc (owner/expires '' for none): the
+                                     hash, its docIndex members (the old ones removed) and its docDue entry
                  X field             delete a doc, its index members and due entry
   Returns      the new revision; 0 when the project moved (or a request id was recorded meanwhile):
                the caller reloads and runs the batch again; -1 when another step holds the project.
@@ -48,25 +48,19 @@ while i <= #ARGV do
   elseif op == 'D' or op == 'R' then i = i + 3
   elseif op == 'T' then i = i + 2
   elseif op == 'E' then i = i + 4
-  elseif op == 'P' then i = i + 8
+  elseif op == 'P' then i = i + 9
   elseif op == 'X' then i = i + 2
   else return redis.error_reply('apply-plan.lua: unknown op ' .. tostring(op)) end
 end
 
 local docs, doc_index, doc_due = KEYS[29], KEYS[30], KEYS[31]
--- The docIndex members of a doc: by kind, by owner (when it has one), by status.
-local function index_members(kind, id, owner, status)
-  local z = '\0'
-  local out = { 'K' .. z .. kind .. z .. id, 'S' .. z .. status .. z .. kind .. z .. id }
-  if owner ~= '' then out[#out + 1] = 'O' .. z .. owner .. z .. kind .. z .. id end
-  return out
-end
+-- @include doc_index
 local function unindex(field)
   local old = redis.call('HGET', docs, field)
   if not old then return end
   local d = cjson.decode(old)
   local owner = type(d.owner) == 'string' and d.owner or ''
-  for _, m in ipairs(index_members(d.kind, d.id, owner, d.status)) do redis.call('ZREM', doc_index, m) end
+  for _, m in ipairs(doc_index_members(d.kind, d.id, owner, d.status, d.sort)) do redis.call('ZREM', doc_index, m) end
 end
 
 local project = ARGV[1]
@@ -92,10 +86,10 @@ while i <= #ARGV do
   elseif op == 'P' then
     local field = ARGV[i + 1]
     unindex(field)
-    redis.call('HSET', docs, field, ARGV[i + 7])
-    for _, m in ipairs(index_members(ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])) do redis.call('ZADD', doc_index, 0, m) end
+    redis.call('HSET', docs, field, ARGV[i + 8])
+    for _, m in ipairs(doc_index_members(ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 7]))) do redis.call('ZADD', doc_index, 0, m) end
     if ARGV[i + 6] ~= '' then redis.call('ZADD', doc_due, ARGV[i + 6], field) else redis.call('ZREM', doc_due, field) end
-    i = i + 8
+    i = i + 9
   elseif op == 'X' then
     unindex(ARGV[i + 1])
     redis.call('HDEL', docs, ARGV[i + 1])

@@ -10,12 +10,13 @@
 import type { Doc, EditBody } from '../../../core/consult/doc.js';
 import { ended, isActiveIntent, renewed, type IntentBody, type IntentDoc } from '../../../core/consult/intent.js';
 import { pathsMeet } from '../../../core/consult/paths.js';
-import { scoreAnnounce, type PeerWork, type Verdict } from '../../../core/consult/scoring.js';
+import { agentsTouched, ConflictIndex, type AgentWork, type PeerIntent, type PeerReservation } from '../../../core/consult/conflict-index.js';
+import { scoreIndexed, type IndexView, type Peer, type Verdict } from '../../../core/consult/scoring.js';
 import type { Thread } from '../../../core/consult/thread.js';
 import { CoordinationError, notFound } from '../../../core/errors.js';
 import { event } from '../../../core/events/event.js';
-import { isLive } from '../../../core/leases/lease.js';
-import { deriveStatus, hasEnded } from '../../../core/presence/member.js';
+import { isLive, type Lease } from '../../../core/leases/lease.js';
+import { deriveStatus, hasEnded, type Member } from '../../../core/presence/member.js';
 import type { AnnounceInput, AnnounceResult, IntentMode } from '../../consult-port.js';
 import { read, type StepGen } from '../../step/reads.js';
 import type { StepContext } from '../../step/runner.js';
@@ -28,29 +29,121 @@ const RESPONDENTS = 5;
 
 const overlapping = (a: readonly string[], b: readonly string[]): boolean => a.some((x) => b.some((y) => pathsMeet(x, y)));
 
-/** Every live peer's work, as scoring sees it (the caller's own work excluded). */
-function* peersOf(s: StepContext, me: string, input: AnnounceInput): StepGen<PeerWork[]> {
-  const { policy } = input;
-  const members = (yield* read({ t: 'members', kind: 'agent' })).filter((m) => m.id !== me);
-  const peers = new Map<string, PeerWork & { intents: PeerWork['intents'][number][]; reservations: PeerWork['reservations'][number][]; tasks: PeerWork['tasks'][number][]; edits: PeerWork['edits'][number][] }>();
-  for (const m of members) {
+/** A presence row as scoring counts it: live (active, idle) or stale peers; not the caller, not services, not the ended or unresponsive. */
+function peerOf(m: Member, me: string, s: StepContext, policy: AnnounceInput['policy']): Peer | null {
+  if (m.kind !== 'agent' || m.id === me) return null;
+  const status = deriveStatus(m, s.now, policy.thresholds);
+  if (hasEnded(status) || status === 'unresponsive') return null;
+  return { agent: m.id, stale: status === 'stale', modules: m.modules };
+}
+
+type Building = { intents: PeerIntent[]; reservations: PeerReservation[]; tasks: AgentWork['tasks'][number][]; edits: AgentWork['edits'][number][] };
+const building = (): Building => ({ intents: [], reservations: [], tasks: [], edits: [] });
+
+const peerIntent = (d: Doc): PeerIntent => {
+  const b = d.body as IntentBody;
+  return { id: d.id, targets: b.targets, depends: b.depends, modules: b.modules, symbols: b.symbols, expiresAt: d.expiresAt };
+};
+const peerReservation = (l: Lease): PeerReservation => ({ leaseId: l.resource, paths: l.paths, exclusive: l.mode === 'exclusive', expiresAt: l.expiresAt });
+
+/** Every agent's scored work as the store holds it now (the complete read: a cold index, or one that cannot be caught up). */
+function* everyonesWork(s: StepContext, policy: AnnounceInput['policy']): StepGen<Map<string, AgentWork>> {
+  const work = new Map<string, Building>();
+  const of = (agent: string): Building => {
+    let w = work.get(agent);
+    if (!w) work.set(agent, (w = building()));
+    return w;
+  };
+  for (const d of yield* read({ t: 'docs', kind: 'intent', status: 'active' })) if (d.owner && isActiveIntent(d, s.now)) of(d.owner).intents.push(peerIntent(d));
+  for (const l of yield* read({ t: 'leases', kind: 'files' })) if (isLive(l, s.now)) of(l.holder).reservations.push(peerReservation(l));
+  for (const t of yield* read({ t: 'claimedTasks' })) if (t.claim && t.files.length > 0) of(t.claim.agent).tasks.push({ taskId: t.id, files: t.files });
+  for (const e of yield* read({ t: 'docs', kind: 'edit', from: s.now - policy.editDecayMs })) if (e.owner) of(e.owner).edits.push({ file: (e.body as EditBody).file, at: e.sort });
+  return work;
+}
+
+/** One agent's scored work as the store holds it now (the same rows as everyonesWork, by owner). */
+function* workOf(s: StepContext, agent: string, policy: AnnounceInput['policy']): StepGen<AgentWork> {
+  const w = building();
+  for (const d of yield* read({ t: 'docs', kind: 'intent', owner: agent, status: 'active' })) if (isActiveIntent(d, s.now)) w.intents.push(peerIntent(d));
+  for (const l of yield* read({ t: 'leasesOf', holder: agent })) if (l.kind === 'files' && isLive(l, s.now)) w.reservations.push(peerReservation(l));
+  for (const t of yield* read({ t: 'claimedTasks', agent })) if (t.files.length > 0) w.tasks.push({ taskId: t.id, files: t.files });
+  for (const e of yield* read({ t: 'docs', kind: 'edit', owner: agent, from: s.now - policy.editDecayMs })) w.edits.push({ file: (e.body as EditBody).file, at: e.sort });
+  return w;
+}
+
+/** Most events of the log a step reads to catch the index up; further behind, it reads everything. */
+const CATCH_UP = 256;
+
+interface Scoring {
+  views: IndexView[];
+  peers: Map<string, Peer>;
+}
+
+/**
+ * What scoring looks up, exact at `at` (the log position this announce is decided at).
+ * With the coordinator's index: the agents it holds as dirty, plus those named by the events
+ * between what this process has seen and `at` (read from the log, the batch's own included),
+ * are read again from the store inside this step and laid over the index; every other agent's
+ * work is unchanged since the index had it, because any change to it is an event (see
+ * agentsTouched), and every event up to `at` is either accounted for in the index or read
+ * here. So the verdict is the one a complete read at `at` gives: of two announces, the later
+ * sees the earlier. Presence is the exception, as heartbeats are no events: an index row can
+ * only be older than the store's, so a peer it shows active or idle is live; any other is read
+ * again. Without an index, or when it is too far behind, the step reads everything. Time-bound
+ * things (intent and lease expiry, edit age, presence) are judged at `now` from the rows' own
+ * times, as the complete read does. An index ahead of `at` can only meet a step working on a
+ * stale cache, whose plan the engine then refuses (revision check) and reruns.
+ */
+function* scoringOf(s: StepContext, at: number, input: AnnounceInput): StepGen<Scoring> {
+  const { policy, agent: me } = input;
+  const snap = input.index?.snapshot() ?? null;
+  const complete = function* (): StepGen<Scoring> {
+    const work = yield* everyonesWork(s, policy);
+    const rows = yield* read({ t: 'members', kind: 'agent' });
+    input.index?.observed({ at, work, members: new Map(rows.map((m) => [m.id, m])), complete: true });
+    const peers = new Map<string, Peer>();
+    for (const m of rows) {
+      const peer = peerOf(m, me, s, policy);
+      if (peer) peers.set(peer.agent, peer);
+    }
+    return { views: [{ index: ConflictIndex.of(work) }], peers };
+  };
+  if (!snap) return yield* complete();
+  const again = new Set(snap.dirty);
+  if (snap.seenThrough < at) {
+    const missed = (yield* read({ t: 'events', after: snap.seenThrough, limit: CATCH_UP })).filter((e) => e.id <= at);
+    // Trimmed by retention, or too many: the log cannot say whose work changed.
+    if (missed.length !== at - snap.seenThrough || missed[0]?.id !== snap.seenThrough + 1) return yield* complete();
+    for (const e of missed) {
+      const touched = agentsTouched(e, snap.index);
+      if (touched === 'all') return yield* complete();
+      for (const agent of touched) again.add(agent);
+    }
+  }
+  const work = new Map<string, AgentWork>();
+  const members = new Map<string, Member | null>();
+  for (const agent of again) {
+    work.set(agent, yield* workOf(s, agent, policy));
+    members.set(agent, yield* read({ t: 'member', id: agent }));
+  }
+  const peers = new Map<string, Peer>();
+  for (const m of snap.index.members()) {
+    if (again.has(m.id)) continue;
     const status = deriveStatus(m, s.now, policy.thresholds);
-    if (hasEnded(status) || status === 'unresponsive') continue;
-    peers.set(m.id, { agent: m.id, stale: status === 'stale', modules: m.modules, intents: [], reservations: [], tasks: [], edits: [] });
+    if (status === 'active' || status === 'idle') {
+      const peer = peerOf(m, me, s, policy);
+      if (peer) peers.set(peer.agent, peer);
+    } else if (!hasEnded(status) || m.endReason === null) {
+      // Silent by this row: the store's may be newer.
+      members.set(m.id, yield* read({ t: 'member', id: m.id }));
+    }
   }
-  for (const d of yield* read({ t: 'docs', kind: 'intent', status: 'active' })) {
-    if (!d.owner || !isActiveIntent(d, s.now)) continue;
-    const b = d.body as IntentBody;
-    peers.get(d.owner)?.intents.push({ id: d.id, targets: b.targets, depends: b.depends, modules: b.modules, symbols: b.symbols });
+  for (const m of members.values()) {
+    const peer = m ? peerOf(m, me, s, policy) : null;
+    if (peer) peers.set(peer.agent, peer);
   }
-  for (const l of yield* read({ t: 'leases', kind: 'files' })) {
-    if (isLive(l, s.now)) peers.get(l.holder)?.reservations.push({ leaseId: l.resource, paths: l.paths, exclusive: l.mode === 'exclusive', expiresAt: l.expiresAt });
-  }
-  for (const t of yield* read({ t: 'claimedTasks' })) if (t.claim && t.files.length > 0) peers.get(t.claim.agent)?.tasks.push({ taskId: t.id, files: t.files });
-  for (const e of yield* read({ t: 'docs', kind: 'edit', from: s.now - policy.editDecayMs })) {
-    if (e.owner) peers.get(e.owner)?.edits.push({ file: (e.body as EditBody).file, at: e.sort });
-  }
-  return [...peers.values()];
+  input.index?.observed({ at, work, members, complete: false });
+  return { views: [{ index: snap.index, skip: again }, { index: ConflictIndex.of(work) }], peers };
 }
 
 /** A consensus already reached between the same agents over these files, whose peer intents are still active. */
@@ -66,6 +159,8 @@ function* agreement(me: string, targets: string[], concerned: { agent: string; i
 }
 
 export function* announce(s: StepContext, input: AnnounceInput): StepGen<AnnounceResult> {
+  // Decided at this point of the log: before this step's own events.
+  const at = s.header.lastEventId;
   const me = input.agent;
   const { policy } = input;
   if (input.taskId !== null) {
@@ -80,9 +175,9 @@ export function* announce(s: StepContext, input: AnnounceInput): StepGen<Announc
       s.emit(event('intent.superseded', me, d.id, { agent: me, by: input.intentId }));
     }
   }
-  const peers = yield* peersOf(s, me, input);
+  const { views, peers } = yield* scoringOf(s, at, input);
   const mine = { targets: input.targets, depends: input.depends, modules: input.modules, symbols: input.symbols };
-  const score = scoreAnnounce(mine, peers, { now: s.now, editWindowMs: policy.editWindowMs, editDecayMs: policy.editDecayMs, ...(yield* depmapContext()) });
+  const score = scoreIndexed(mine, peers, views, { now: s.now, editWindowMs: policy.editWindowMs, editDecayMs: policy.editDecayMs, ...(yield* depmapContext()) });
   const concerned = score.peers.filter((p) => p.category === 'concerned');
   const upcoming = (yield* read({ t: 'readyTasks', limit: 200 })).filter((t) => overlapping(t.files, input.targets)).map((t) => t.id).slice(0, 10);
 
