@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../core/ports.js';
 import type { ConsultStore } from './consult-port.js';
+import type { LimitStore } from './limits-port.js';
 import type { MutationContext, Written } from './mutation.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { Lease, LeaseKind, LeaseRequest, Waiter } from '../core/leases/lease.js';
@@ -324,6 +325,9 @@ export interface Store {
 
   // consultation (intents, threads, inboxes, file activity, dependency map)
   readonly consult: ConsultStore;
+
+  // limits per caller (request windows, concurrent waits), shared by every process on the store
+  readonly limits: LimitStore;
 
   // events
   publishEvent(ctx: MutationContext, actor: string | null, topic: string, payload: unknown): Promise<Written<BatonEvent>>;
