@@ -45,3 +45,59 @@ export function windowOf(now: number, windowMs: number): { start: number; end: n
   const start = Math.floor(now / windowMs) * windowMs;
   return { start, end: start + windowMs };
 }
+
+/** Hits on one window, added together: what an engine writes for a batch of hits. */
+export interface WindowIncrement {
+  key: string;
+  windowEnd: number;
+  by: number;
+}
+
+/**
+ * Hits that arrive in the same turn of the event loop go to the engine as one
+ * call, duplicates added together (`increment` answers each window's count after
+ * its increment): many callers cost one round trip, as the step batches do.
+ */
+export function batchHits(increment: (windows: WindowIncrement[], now: number) => Promise<number[]>): LimitStore['hit'] {
+  interface Pending { hits: readonly WindowHit[]; now: number; resolve(counts: WindowCount[]): void; reject(error: unknown): void }
+  let queue: Pending[] = [];
+
+  async function flush(batch: Pending[]): Promise<void> {
+    const windows = new Map<string, WindowIncrement>();
+    /** For each hit of each caller: its window and how many hits of the batch came before it there. */
+    const places = batch.map(({ hits, now }) =>
+      hits.map(({ key, windowMs }) => {
+        const windowEnd = windowOf(now, windowMs).end;
+        const id = `${windowEnd}\u0000${key}`;
+        const window = windows.get(id) ?? { key, windowEnd, by: 0 };
+        windows.set(id, window);
+        window.by += 1;
+        return { window, before: window.by - 1 };
+      }));
+    try {
+      const list = [...windows.values()];
+      const counts = await increment(list, Math.max(...batch.map((p) => p.now)));
+      const after = new Map(list.map((w, i) => [w, counts[i] ?? 0]));
+      batch.forEach((pending, i) => {
+        pending.resolve((places[i] ?? []).map(({ window, before }) => ({ count: (after.get(window) ?? 0) - window.by + before + 1, resetAt: window.windowEnd })));
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  return (hits, now) =>
+    new Promise<WindowCount[]>((resolve, reject) => {
+      if (hits.length === 0) {
+        resolve([]);
+        return;
+      }
+      queue.push({ hits, now, resolve, reject });
+      if (queue.length > 1) return;
+      setImmediate(() => {
+        const batch = queue;
+        queue = [];
+        void flush(batch);
+      });
+    });
+}

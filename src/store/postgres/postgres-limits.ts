@@ -1,9 +1,10 @@
 /**
- * @module Store.limits on PostgreSQL: an upsert of every counted key in one
- * statement, and take_holds (migration 0005) checking and taking the holds of
- * several keys all or none. One round trip each, outside the step engine.
+ * @module Store.limits on PostgreSQL: the hits of a moment as one upsert statement,
+ * and take_holds (migration 0005) checking and taking the holds of several keys all
+ * or none, on unlogged tables (counters are not worth a WAL flush per request). One
+ * round trip each, outside the step engine.
  */
-import { windowOf, type LimitStore } from '../limits-port.js';
+import { batchHits, type LimitStore, type WindowIncrement } from '../limits-port.js';
 import { num } from '../sql-rows.js';
 import { translatePgError } from './postgres-errors.js';
 import { rows, type Queryable } from './postgres-statements.js';
@@ -17,12 +18,17 @@ export function createPostgresLimits(db: Queryable): LimitStore {
     }
   };
   return {
-    hit: (hits, now) => translated(async () => {
-      // Rows locked in key order: two calls sharing keys cannot deadlock.
-      const sorted = hits.map((h) => ({ key: h.key, end: windowOf(now, h.windowMs).end })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const counted = new Map((await rows(db, 'hit_windows', [sorted.map((h) => h.key), sorted.map((h) => h.end)])).map((r) => [String(r['key']), num(r['count'])]));
-      return hits.map((h) => ({ count: counted.get(h.key) ?? 0, resetAt: windowOf(now, h.windowMs).end }));
-    }),
+    hit: batchHits((windows) => translated(async () => {
+      // One row per key (a key in two windows at once keeps the later), locked in key order: two calls cannot deadlock.
+      const byKey = new Map<string, WindowIncrement>();
+      for (const w of windows) {
+        const seen = byKey.get(w.key);
+        if (!seen || seen.windowEnd < w.windowEnd) byKey.set(w.key, w);
+      }
+      const sorted = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const counted = new Map((await rows(db, 'hit_windows', [sorted.map((w) => w.key), sorted.map((w) => w.windowEnd), sorted.map((w) => w.by)])).map((r) => [String(r['key']), num(r['count'])]));
+      return windows.map((w) => (byKey.get(w.key) === w ? (counted.get(w.key) ?? w.by) : w.by));
+    })),
     hold: (limits, holder, expiresAt, now) => translated(async () => {
       const [row] = await rows(db, 'take_holds', [limits.map((l) => l.key), limits.map((l) => l.max), holder, expiresAt, now]);
       return num(row?.['full'] ?? 0) - 1;

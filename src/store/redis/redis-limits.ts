@@ -1,11 +1,11 @@
 /**
- * @module Store.limits on Redis: a counter per window (INCR, and a TTL to the
- * window's end, in hit-windows.lua) and a zset of holders per bounded key scored
- * by expiry (take-holds.lua drops the expired, counts and adds, all or none).
- * Each call is one script: one round trip.
+ * @module Store.limits on Redis: a counter per window (the hits of a moment added by
+ * one call of hit-windows.lua: INCRBY, and a TTL to the window's end) and a zset of
+ * holders per bounded key scored by expiry (take-holds.lua drops the expired, counts
+ * and adds, all or none). Each call is one script: one round trip.
  */
 import type { Redis } from 'ioredis';
-import { windowOf, type LimitStore } from '../limits-port.js';
+import { batchHits, type LimitStore } from '../limits-port.js';
 import { translateRedisError } from './connection.js';
 import type { LimitKeys } from './keys.js';
 import type { Scripts } from './scripts.js';
@@ -22,12 +22,10 @@ export function createRedisLimits(client: Redis, scripts: Scripts, keys: LimitKe
     }
   };
   return {
-    hit: (hits, now) => translated(async () => {
-      const windows = hits.map((h) => windowOf(now, h.windowMs).end);
-      const reply = await scripts['hit-windows'](hits.map((h, i) => keys.window(h.key, windows[i] ?? 0)), windows.map((end) => end - now + MARGIN_MS));
-      const counts = Array.isArray(reply) ? reply.map(Number) : [];
-      return windows.map((resetAt, i) => ({ count: counts[i] ?? 0, resetAt }));
-    }),
+    hit: batchHits((windows, now) => translated(async () => {
+      const reply = await scripts['hit-windows'](windows.map((w) => keys.window(w.key, w.windowEnd)), windows.flatMap((w) => [w.by, w.windowEnd - now + MARGIN_MS]));
+      return Array.isArray(reply) ? reply.map(Number) : [];
+    })),
     hold: (limits, holder, expiresAt, now) => translated(async () => {
       const reply = Number(await scripts['take-holds'](limits.map((l) => keys.holds(l.key)), [holder, expiresAt, now, expiresAt - now + MARGIN_MS, ...limits.map((l) => l.max)]));
       return reply - 1;

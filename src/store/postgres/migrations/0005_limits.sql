@@ -4,13 +4,15 @@
 -- starts it again at 1); one row per holder of a bounded key (a concurrent wait) holds its
 -- expiry. take_holds checks and takes the holds of several keys all or none, each key's
 -- check serialised by a transaction advisory lock (taken in key order: no deadlock).
-CREATE TABLE limit_windows (
+-- Both tables are UNLOGGED: a write needs no WAL flush, and a database crash only forgets
+-- counts and waits, which are rebuilt by the next minute.
+CREATE UNLOGGED TABLE limit_windows (
   key TEXT COLLATE "C" PRIMARY KEY,
   window_end BIGINT NOT NULL,
   count BIGINT NOT NULL
 );
 CREATE INDEX limit_windows_ending ON limit_windows (window_end);
-CREATE TABLE limit_holds (
+CREATE UNLOGGED TABLE limit_holds (
   key TEXT COLLATE "C" NOT NULL,
   holder TEXT COLLATE "C" NOT NULL,
   expires_at BIGINT NOT NULL,
