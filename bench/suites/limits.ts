@@ -38,9 +38,9 @@ async function openStores(ctx: BenchContext): Promise<Opened[]> {
   const opened: Opened[] = [{ kind: 'sqlite', store: sqlite }];
   for (const engine of [redisEngine, postgresEngine] as StoreEngine[]) {
     try {
-      const { store, close } = await engine.open(claimNamespace(ctx, engine));
-      ctx.defer(close);
-      opened.push({ kind: engine.kind, store });
+      const running = await engine.open(claimNamespace(ctx, engine));
+      ctx.defer(() => running.close());
+      opened.push({ kind: engine.kind, store: running.store });
     } catch (error) {
       ctx.log(`limits: ${engine.kind} skipped (${(error as Error).message})`);
     }
