@@ -41,7 +41,7 @@ export interface LimitStore {
 }
 
 /** The window of `now` for a given length: its start and end. */
-export function windowOf(now: number, windowMs: number): { start: number; end: number } {
+function windowOf(now: number, windowMs: number): { start: number; end: number } {
   const start = Math.floor(now / windowMs) * windowMs;
   return { start, end: start + windowMs };
 }
