@@ -44,6 +44,8 @@ export interface RegisterMemberInput {
   modules: string[];
   metadata: Record<string, unknown>;
   service: { version: string | null; tools: string[]; capabilities: string[]; dependencies: string[] } | null;
+  /** LIMIT_EXCEEDED instead of adding (or bringing back) a member when the project has this many live ones. */
+  maxMembers?: number | undefined;
 }
 
 export interface HeartbeatInput {
@@ -73,6 +75,8 @@ export interface AcquireInput {
    */
   waitingUntil?: number | undefined;
   thresholds: StatusThresholds;
+  /** LIMIT_EXCEEDED instead of queueing when this many callers wait for the resource already. */
+  maxWaiters?: number | undefined;
 }
 
 export type AcquireResult =

@@ -5,7 +5,19 @@
  * or expiry, and never over the bound under concurrency.
  */
 import { expect } from 'vitest';
-import { MINUTE, SECOND, type Harness } from './harness.js';
+import type { AcquireInput } from '../store.js';
+import { expectCode, MINUTE, SECOND, THRESHOLDS, type Harness, type StoreTestEnv } from './harness.js';
+
+const member = (t: StoreTestEnv, id: string, maxMembers: number) =>
+  t.store.registerMember(t.ctx(), { id, name: id, kind: 'agent', modules: [], metadata: {}, service: null, maxMembers });
+
+const queue = (t: StoreTestEnv, holder: string, maxWaiters: number): Promise<unknown> => {
+  const input: AcquireInput = {
+    request: { kind: 'lock', resource: 'deploy', paths: [], holder, mode: 'exclusive', limit: null, ttlMs: MINUTE, reason: null },
+    force: false, queueUntil: t.clock.now() + MINUTE, thresholds: THRESHOLDS, maxWaiters,
+  };
+  return t.store.acquireLease(t.ctx(), input);
+};
 
 export function limitCases({ it }: Harness): void {
   it('counts hits per key in fixed windows that start again when they end', async (t) => {
@@ -51,6 +63,30 @@ export function limitCases({ it }: Harness): void {
     await t.store.limits.purge(t.clock.now());
     expect(await t.store.limits.hold([{ key: a, max: 2 }], 'h7', until + MINUTE, t.clock.now())).toBe(0);
     await t.store.limits.release([], 'nobody');
+  });
+
+  it('refuses a new live member past maxMembers inside the step, also under 20 concurrent registrations, and takes back an existing one', async (t) => {
+    await member(t, 'a', 3);
+    const flood = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => member(t, `m${i}`, 3)));
+    expect(flood.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    await expectCode(member(t, 'late', 3), 'LIMIT_EXCEEDED');
+    await member(t, 'a', 3);
+    await t.store.signOff(t.ctx(), 'a');
+    // A member that signed off comes back as a new one: it needs room again.
+    await member(t, 'late', 3);
+    await expectCode(member(t, 'a', 3), 'LIMIT_EXCEEDED');
+  });
+
+  it('queues at most maxWaiters callers on one resource, also when 20 arrive at once', async (t) => {
+    await t.acquire('holder', 'deploy');
+    const flood = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => queue(t, `w${i}`, 2)));
+    expect(flood.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(flood.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code?: string }).every((e) => e.code === 'LIMIT_EXCEEDED')).toBe(true);
+    // A queued caller calling again keeps its place: no new waiter.
+    const queued = await t.store.listWaiters(t.project, t.clock.now());
+    expect(queued).toHaveLength(2);
+    await queue(t, queued[0]?.request.holder ?? '', 2);
+    expect(await t.store.listWaiters(t.project, t.clock.now())).toHaveLength(2);
   });
 
   it('grants exactly the bound of holds to 32 concurrent holders', async (t) => {

@@ -17,6 +17,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { CoordinationError } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
 import type { Caller } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
@@ -93,6 +94,11 @@ export function registerResources(mcp: McpServer, hub: Hub, context: ResourceCon
 
   server.setRequestHandler(SubscribeRequestSchema, (request) => {
     assertServed(request.params.uri);
+    const most = hub.context.config.limits.subscriptionsPerConnection;
+    if (most > 0 && !subscribed.has(request.params.uri) && subscribed.size >= most) {
+      const { code, message, data } = jsonRpcError(new CoordinationError('LIMIT_EXCEEDED', `A session subscribes to at most ${most} resources; unsubscribe from one first.`, { limit: most }));
+      throw new McpError(code, message, data);
+    }
     subscribed.add(request.params.uri);
     refresh();
     return {};
