@@ -61,6 +61,8 @@ const fileSchema = z
     mqtt_url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be mqtt://, mqtts://, ws:// or wss://').optional(),
     mqtt_compat: z.array(z.enum(MQTT_COMPAT)).optional(),
     limits: limitsSchema.optional(),
+    tls_cert: z.string().min(1).optional(),
+    tls_key: z.string().min(1).optional(),
   })
   .strict();
 
@@ -77,6 +79,8 @@ export interface ServerConfig {
   toolsets: string[] | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   hub: Partial<HubConfig>;
+  /** Built-in TLS: PEM files of the certificate (chain) and its key; plain HTTP when undefined. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** MQTT, off unless set: the embedded broker's TCP port (it also serves /mqtt), the bridge's broker URL and credentials. */
   mqtt: { port: number | undefined; url: string | undefined; username: string | undefined; password: string | undefined; compat: MqttCompat[] };
 }
@@ -89,6 +93,8 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
   mqttPort?: number | undefined;
   mqttUrl?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 export { defaultDataDir } from './server-record.js';
@@ -104,6 +110,14 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       return path === '' ? issue.message : `${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+function tlsOf(certFile: string | undefined, keyFile: string | undefined): ServerConfig['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new StartupError(`TLS needs both a certificate and its key: give ${certFile === undefined ? '--tls-cert (BATON_TLS_CERT, tls_cert)' : '--tls-key (BATON_TLS_KEY, tls_key)'} too`);
+  }
+  return { certFile, keyFile };
 }
 
 function registrationOf(secret: string | undefined, projects: string[] | undefined): ServerConfig['registration'] {
@@ -254,6 +268,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
     tokens: envTokens(env['BATON_TOKENS']) ?? file.tokens ?? [],
     registration: registrationOf(env['BATON_REGISTRATION_SECRET'] ?? file.registration_secret, file.registration_projects),
     toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
+    tls: tlsOf(overrides.tlsCert ?? (env['BATON_TLS_CERT'] || undefined) ?? file.tls_cert, overrides.tlsKey ?? (env['BATON_TLS_KEY'] || undefined) ?? file.tls_key),
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,
     mqtt: {

@@ -46,6 +46,8 @@ export interface HttpAppOptions {
   ws?: Pick<WsRouteOptions, 'maxBufferedBytes' | 'pingIntervalMs'> | undefined;
   /** Other WebSocket routes on this port (the embedded MQTT broker's /mqtt), registered after the plugin. */
   wsRoutes?: readonly ((app: FastifyInstance) => void)[] | undefined;
+  /** Serve HTTPS with this PEM certificate and key (plain HTTP when omitted). */
+  https?: { cert: string | Buffer; key: string | Buffer } | undefined;
   /** Called once per answered request (the access log); none when omitted. */
   requestLog?: ((entry: RequestLogEntry) => void) | undefined;
 }
@@ -83,7 +85,9 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Fastify types an HTTPS app apart, but it serves requests with the same API: the routes take either.
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: false,
     genReqId: requestIdOf,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
