@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 const fetchTrusted = (url: string | URL, init: RequestInit = {}): Promise<Response> =>
-  undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: trusted }) as unknown as Promise<Response>;
+  undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: trusted });
 
 interface Captured extends Logger {
   lines: string[];
