@@ -45,8 +45,11 @@ afterAll(async () => {
   await cleanupAll();
 });
 
-const fetchTrusted = (url: string | URL, init: RequestInit = {}): Promise<Response> =>
-  undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: trusted });
+/** fetch through the Agent that trusts the test CA, answered as a standard Response (as the MCP SDK expects). */
+async function fetchTrusted(url: string | URL, init: RequestInit = {}): Promise<Response> {
+  const answer = await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: trusted });
+  return new Response(answer.body as ReadableStream<Uint8Array> | null, { status: answer.status, statusText: answer.statusText, headers: [...answer.headers] });
+}
 
 interface Captured extends Logger {
   lines: string[];

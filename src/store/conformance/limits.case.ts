@@ -81,7 +81,7 @@ export function limitCases({ it }: Harness): void {
     await t.acquire('holder', 'deploy');
     const flood = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => queue(t, `w${i}`, 2)));
     expect(flood.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    expect(flood.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code?: string }).every((e) => e.code === 'LIMIT_EXCEEDED')).toBe(true);
+    expect(flood.filter((r) => r.status === 'rejected').map((r) => (r).reason as { code?: string }).every((e) => e.code === 'LIMIT_EXCEEDED')).toBe(true);
     // A queued caller calling again keeps its place: no new waiter.
     const queued = await t.store.listWaiters(t.project, t.clock.now());
     expect(queued).toHaveLength(2);
