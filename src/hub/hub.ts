@@ -18,6 +18,7 @@ import { createMemoryEventBus, type EventBus } from '../bus/event-bus.js';
 import { createSweeper } from './sweeper.js';
 import { keyInputs, type AuditFacts } from './auth/audit-log.js';
 import { createCallerLimits } from './auth/caller-limits.js';
+import { createRateLimiter } from './auth/rate-limiter.js';
 
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
@@ -80,10 +81,11 @@ function authorizeAgent(agentId: string | undefined, caller: Caller): void {
 export function createHub(options: HubOptions): Hub {
   const config: HubConfig = { ...DEFAULT_HUB_CONFIG, ...options.config };
   const log = options.log ?? silentLog;
-  const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log });
+  const rates = createRateLimiter(options.store.limits, options.store.clock);
+  const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log, rates });
   const byName = new Map(COMMANDS.map((c) => [c.name, c]));
   const sweeper = createSweeper(ctx, (options.ids ?? randomIds).next('node'));
-  const limits = createCallerLimits(options.store.limits, options.store.clock, config.limits, config.maxWaitMs, log);
+  const limits = createCallerLimits(rates, options.store.limits, options.store.clock, config.limits, config.maxWaitMs, log);
 
   function resolveCall(command: Command, input: Record<string, unknown>, caller: Caller): Call {
     const project = typeof input['project'] === 'string' ? input['project'] : (caller.project ?? 'default');

@@ -11,7 +11,7 @@ import type { Clock } from '../../core/ports.js';
 import type { LimitStore } from '../../store/limits-port.js';
 import type { LimitsConfig } from '../config.js';
 import type { Access, Logger } from '../context.js';
-import { createRateLimiter, type RateRule } from './rate-limiter.js';
+import type { RateLimiter, RateRule } from './rate-limiter.js';
 
 /** Who a call counts against: its token and the agent (of a project) it acts as. */
 export interface Counted {
@@ -34,8 +34,7 @@ const MINUTE = 60_000;
 const tokenKey = (access: Access): string => access.tokenId ?? access.tokenName ?? 'token';
 const agentKey = (who: Counted): string | undefined => (who.agentId === undefined ? undefined : `${who.project}/${who.agentId}`);
 
-export function createCallerLimits(limits: LimitStore, clock: Clock, config: LimitsConfig, maxWaitMs: number, log: Logger): CallerLimits {
-  const rates = createRateLimiter(limits, clock);
+export function createCallerLimits(rates: RateLimiter, limits: LimitStore, clock: Clock, config: LimitsConfig, maxWaitMs: number, log: Logger): CallerLimits {
   const tokenRule: RateRule = { name: 'req:token', limit: config.tokenRequestsPerMinute, windowMs: MINUTE, what: 'requests with this token' };
   const agentRule: RateRule = { name: 'req:agent', limit: config.agentRequestsPerMinute, windowMs: MINUTE, what: 'requests as this agent' };
   const noRelease = (): Promise<void> => Promise.resolve();

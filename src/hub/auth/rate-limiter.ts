@@ -29,6 +29,9 @@ export interface RateLimiter {
   count(rule: RateRule, key: string): Promise<void>;
 }
 
+/** Refused authentications per address, one count for every surface (HTTP, MQTT): the address is refused for the rest of the minute. */
+export const authFailureRule = (perMinute: number): RateRule => ({ name: 'auth-failures', limit: perMinute, windowMs: 60_000, what: 'failed authentications from this address' });
+
 /** Over-limit keys remembered at most (a flood of distinct keys cannot grow memory without bound). */
 const MAX_REFUSED = 100_000;
 

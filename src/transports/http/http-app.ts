@@ -23,7 +23,7 @@ import { registerWsRoute, selectProtocol, type WsRouteOptions } from '../ws/ws-r
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
-import { createRateLimiter, type RateRule } from '../../hub/auth/rate-limiter.js';
+import { authFailureRule } from '../../hub/auth/rate-limiter.js';
 import { registerAdminRoutes } from '../rest/admin-routes.js';
 import { registerRegistrationRoute } from '../rest/register-route.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
@@ -162,8 +162,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute,
   // by every coordinator on the store (counted there; checked here without a round trip).
   const limits = hub.context.config.limits;
-  const attempts = createRateLimiter(hub.context.store.limits, hub.context.store.clock);
-  const authFailures: RateRule = { name: 'auth-failures', limit: limits.authFailuresPerMinute, windowMs: 60_000, what: 'failed authentications from this address' };
+  const attempts = hub.context.rates;
+  const authFailures = authFailureRule(limits.authFailuresPerMinute);
   app.addHook('onRequest', (request, _reply, done) => {
     try {
       if (security.tokens.required()) attempts.check(authFailures, request.ip);
