@@ -18,7 +18,7 @@ import { describeEnvironment, formatReport, roundCheck, roundMeasurement, type B
 import type { BenchSuite } from './lib/types.js';
 
 /** Suites named here run first, in this order; any other suite follows by name. */
-const SUITE_ORDER = ['hub-sqlite', 'rest-sqlite', 'mcp', 'mcp-surface', 'mcp-consult', 'hooks', 'hub-redis', 'rest-redis', 'hub-postgres', 'rest-postgres', 'stores-redis', 'stores-postgres', 'scale', 'push'];
+const SUITE_ORDER = ['hub-sqlite', 'rest-sqlite', 'mcp', 'mcp-surface', 'mcp-consult', 'hooks', 'hub-redis', 'rest-redis', 'hub-postgres', 'rest-postgres', 'stores-redis', 'stores-postgres', 'scale', 'push', 'limits'];
 
 const SUITES_DIR = fileURLToPath(new URL('./suites/', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

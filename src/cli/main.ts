@@ -33,8 +33,10 @@ program
   .option('--daemon', 'run in the background and print the URL once it answers')
   .option('--mqtt-port <port>', 'run the embedded MQTT broker on this TCP port (also at /mqtt on the HTTP port)', port)
   .option('--mqtt-url <url>', 'bridge every event to this MQTT broker (mqtt://host:1883; BATON_MQTT_USERNAME/PASSWORD)')
-  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string; mqttPort?: number; mqttUrl?: string }) => {
-    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl, mqttPort: opts.mqttPort, mqttUrl: opts.mqttUrl };
+  .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
+  .option('--tls-key <file>', "the PEM private key of --tls-cert's certificate")
+  .action(async (opts: { host?: string; port?: number; dataDir?: string; daemon?: boolean; store?: string; storeUrl?: string; mqttPort?: number; mqttUrl?: string; tlsCert?: string; tlsKey?: string }) => {
+    const overrides = { host: opts.host, port: opts.port, dataDir: opts.dataDir, store: opts.store, storeUrl: opts.storeUrl, mqttPort: opts.mqttPort, mqttUrl: opts.mqttUrl, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey };
     if (!opts.daemon) {
       await import('./commands/start.js').then(({ runForeground }) => runForeground(overrides));
       return;

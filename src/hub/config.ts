@@ -5,6 +5,41 @@
  */
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from '../core/presence/member.js';
 
+/**
+ * Limits per caller and bounded counts. Rates and waits apply to authenticated callers
+ * (team mode), counted in the store so every coordinator on it shares them; 0 turns one off.
+ */
+export interface LimitsConfig {
+  /** Requests per minute with one token, and as one agent of a project. */
+  tokenRequestsPerMinute: number;
+  agentRequestsPerMinute: number;
+  /** Blocking waits (wait_seconds > 0) open at once with one token, and as one agent. */
+  tokenWaits: number;
+  agentWaits: number;
+  /** Refused authentications per address and minute before the address is refused for the rest of it. */
+  authFailuresPerMinute: number;
+  /** Self-registrations per address and minute. */
+  registrationsPerMinute: number;
+  /** Live members (agents and services) of one project; more registrations are refused. */
+  agentsPerProject: number;
+  /** Callers queued on one lock or slot pool. */
+  waitersPerLock: number;
+  /** Projects one WebSocket follows; resource subscriptions of one MCP session. */
+  subscriptionsPerConnection: number;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = {
+  tokenRequestsPerMinute: 6_000,
+  agentRequestsPerMinute: 3_000,
+  tokenWaits: 64,
+  agentWaits: 16,
+  authFailuresPerMinute: 30,
+  registrationsPerMinute: 10,
+  agentsPerProject: 1_000,
+  waitersPerLock: 1_000,
+  subscriptionsPerConnection: 100,
+};
+
 export interface HubConfig {
   thresholds: StatusThresholds;
   /** TTL of a lock, reservation or slot when the caller names none. */
@@ -35,6 +70,7 @@ export interface HubConfig {
   /** A consult thread's round deadline, and how many rounds a contest may open. */
   roundTimeoutMs: number;
   maxRounds: number;
+  limits: LimitsConfig;
 }
 
 export const DEFAULT_HUB_CONFIG: HubConfig = {
@@ -56,4 +92,5 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   editRetentionMs: 24 * 60 * 60_000,
   roundTimeoutMs: 10 * 60_000,
   maxRounds: 3,
+  limits: DEFAULT_LIMITS,
 };

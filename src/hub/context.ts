@@ -10,6 +10,7 @@ import type { MutationContext, Store, Written } from '../store/store.js';
 import type { HubConfig } from './config.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { createConflictIndexes, type ConflictIndexes } from './consult/conflict-indexes.js';
+import type { RateLimiter } from './auth/rate-limiter.js';
 
 /** What an authenticated token allows; absent on an unauthenticated loopback server. */
 export interface Access {
@@ -62,6 +63,8 @@ export interface HubDeps {
   config: HubConfig;
   ids: IdSource;
   log: Logger;
+  /** This process's rate limits (counted in the store): one instance, so what one surface learns every other refuses. */
+  rates: RateLimiter;
 }
 
 export interface HubContext extends HubDeps {

@@ -17,6 +17,8 @@ import { createHubContext, type Call, type Caller, type HubContext, type Logger 
 import { createMemoryEventBus, type EventBus } from '../bus/event-bus.js';
 import { createSweeper } from './sweeper.js';
 import { keyInputs, type AuditFacts } from './auth/audit-log.js';
+import { createCallerLimits } from './auth/caller-limits.js';
+import { createRateLimiter } from './auth/rate-limiter.js';
 
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const AGENT_ID = /^[A-Za-z0-9_\-.:@]{1,128}$/;
@@ -79,9 +81,11 @@ function authorizeAgent(agentId: string | undefined, caller: Caller): void {
 export function createHub(options: HubOptions): Hub {
   const config: HubConfig = { ...DEFAULT_HUB_CONFIG, ...options.config };
   const log = options.log ?? silentLog;
-  const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log });
+  const rates = createRateLimiter(options.store.limits, options.store.clock);
+  const ctx = createHubContext({ store: options.store, bus: options.bus ?? createMemoryEventBus(), config, ids: options.ids ?? randomIds, log, rates });
   const byName = new Map(COMMANDS.map((c) => [c.name, c]));
   const sweeper = createSweeper(ctx, (options.ids ?? randomIds).next('node'));
+  const limits = createCallerLimits(rates, options.store.limits, options.store.clock, config.limits, config.maxWaitMs, log);
 
   function resolveCall(command: Command, input: Record<string, unknown>, caller: Caller): Call {
     const project = typeof input['project'] === 'string' ? input['project'] : (caller.project ?? 'default');
@@ -104,6 +108,10 @@ export function createHub(options: HubOptions): Hub {
     const call = resolveCall(command, input, caller);
     authorize(command, call.project, caller);
     authorizeAgent(call.agentId, caller);
+    const who = { access: caller.access, project: call.project, agentId: call.agentId };
+    await limits.admit(who);
+    const waits = command.blocking === true && typeof input['wait_seconds'] === 'number' && input['wait_seconds'] > 0;
+    const release = waits ? await limits.holdWait(who) : undefined;
     try {
       return await command.run(ctx, input, call);
     } catch (error) {
@@ -114,6 +122,8 @@ export function createHub(options: HubOptions): Hub {
       }
       log.error(`command ${command.name} failed`, error);
       throw new CoordinationError('INTERNAL', `'${command.name}' failed unexpectedly.`, undefined, { cause: error });
+    } finally {
+      await release?.();
     }
   }
 

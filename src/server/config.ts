@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TOOLSETS } from '../hub/command.js';
-import type { HubConfig } from '../hub/config.js';
+import { DEFAULT_LIMITS, type HubConfig, type LimitsConfig } from '../hub/config.js';
 import { MQTT_COMPAT, type MqttCompat } from '../transports/mqtt/mqtt-topics.js';
 import { parsePort } from './port.js';
 import { defaultDataDir } from './server-record.js';
@@ -21,6 +21,23 @@ const tokenSchema = z.object({
   projects: z.array(z.string()).min(1).default(['*']),
   agent: z.string().optional(),
 });
+
+const count = z.number().int().min(0).max(100_000_000);
+/** Limits per caller and bounded counts (hub LimitsConfig), as `limits` in config.json or BATON_LIMITS; 0 turns one off. */
+const limitsSchema = z
+  .object({
+    token_requests_per_minute: count,
+    agent_requests_per_minute: count,
+    token_waits: count,
+    agent_waits: count,
+    auth_failures_per_minute: count,
+    registrations_per_minute: count,
+    agents_per_project: count,
+    waiters_per_lock: count,
+    subscriptions_per_connection: count,
+  })
+  .partial()
+  .strict();
 
 const fileSchema = z
   .object({
@@ -43,6 +60,9 @@ const fileSchema = z
     mqtt_port: z.number().int().min(0).max(65_535).optional(),
     mqtt_url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be mqtt://, mqtts://, ws:// or wss://').optional(),
     mqtt_compat: z.array(z.enum(MQTT_COMPAT)).optional(),
+    limits: limitsSchema.optional(),
+    tls_cert: z.string().min(1).optional(),
+    tls_key: z.string().min(1).optional(),
   })
   .strict();
 
@@ -59,6 +79,8 @@ export interface ServerConfig {
   toolsets: string[] | undefined;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   hub: Partial<HubConfig>;
+  /** Built-in TLS: PEM files of the certificate (chain) and its key; plain HTTP when undefined. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** MQTT, off unless set: the embedded broker's TCP port (it also serves /mqtt), the bridge's broker URL and credentials. */
   mqtt: { port: number | undefined; url: string | undefined; username: string | undefined; password: string | undefined; compat: MqttCompat[] };
 }
@@ -71,6 +93,8 @@ export interface ConfigOverrides {
   dataDir?: string | undefined;
   mqttPort?: number | undefined;
   mqttUrl?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 export { defaultDataDir } from './server-record.js';
@@ -86,6 +110,14 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       return path === '' ? issue.message : `${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+function tlsOf(certFile: string | undefined, keyFile: string | undefined): ServerConfig['tls'] {
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new StartupError(`TLS needs both a certificate and its key: give ${certFile === undefined ? '--tls-cert (BATON_TLS_CERT, tls_cert)' : '--tls-key (BATON_TLS_KEY, tls_key)'} too`);
+  }
+  return { certFile, keyFile };
 }
 
 function registrationOf(secret: string | undefined, projects: string[] | undefined): ServerConfig['registration'] {
@@ -132,6 +164,39 @@ function envTokens(text: string | undefined): z.output<typeof tokenSchema>[] | u
   return parsed.data;
 }
 
+const LIMITS_EXAMPLE = '{"token_requests_per_minute":6000,"agent_waits":16}';
+
+/** BATON_LIMITS: a JSON object of limits, as `limits` in config.json. */
+function envLimits(text: string | undefined): z.output<typeof limitsSchema> | undefined {
+  if (!text) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new StartupError(`BATON_LIMITS is not valid JSON; give an object like ${LIMITS_EXAMPLE}`);
+  }
+  const parsed = limitsSchema.safeParse(json);
+  if (!parsed.success) throw new StartupError(`BATON_LIMITS: ${describeIssues(parsed.error.issues)}; give an object like ${LIMITS_EXAMPLE}`);
+  return parsed.data;
+}
+
+/** The limits of the file and the environment (which wins, setting by setting) over the defaults. */
+function limitsOf(file: z.output<typeof limitsSchema> | undefined, env: z.output<typeof limitsSchema> | undefined): LimitsConfig {
+  const given = { ...file, ...env };
+  const d = DEFAULT_LIMITS;
+  return {
+    tokenRequestsPerMinute: given.token_requests_per_minute ?? d.tokenRequestsPerMinute,
+    agentRequestsPerMinute: given.agent_requests_per_minute ?? d.agentRequestsPerMinute,
+    tokenWaits: given.token_waits ?? d.tokenWaits,
+    agentWaits: given.agent_waits ?? d.agentWaits,
+    authFailuresPerMinute: given.auth_failures_per_minute ?? d.authFailuresPerMinute,
+    registrationsPerMinute: given.registrations_per_minute ?? d.registrationsPerMinute,
+    agentsPerProject: given.agents_per_project ?? d.agentsPerProject,
+    waitersPerLock: given.waiters_per_lock ?? d.waitersPerLock,
+    subscriptionsPerConnection: given.subscriptions_per_connection ?? d.subscriptionsPerConnection,
+  };
+}
+
 function envMqttPort(text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const port = parsePort(text);
@@ -176,6 +241,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
   const file = readConfigFile(dataDir);
   const minutes = file.thresholds_minutes;
   const hub: Partial<HubConfig> = {
+    limits: limitsOf(file.limits, envLimits(env['BATON_LIMITS'])),
     ...(file.worker_slots !== undefined ? { workerSlots: file.worker_slots } : {}),
     ...(file.max_wait_seconds !== undefined ? { maxWaitMs: file.max_wait_seconds * 1000 } : {}),
     ...(file.default_wait_seconds !== undefined ? { defaultWaitMs: file.default_wait_seconds * 1000 } : {}),
@@ -202,6 +268,7 @@ export function loadServerConfig(overrides: ConfigOverrides): ServerConfig {
     tokens: envTokens(env['BATON_TOKENS']) ?? file.tokens ?? [],
     registration: registrationOf(env['BATON_REGISTRATION_SECRET'] ?? file.registration_secret, file.registration_projects),
     toolsets: envToolsets(env['BATON_TOOLSETS']) ?? file.toolsets,
+    tls: tlsOf(overrides.tlsCert ?? (env['BATON_TLS_CERT'] || undefined) ?? file.tls_cert, overrides.tlsKey ?? (env['BATON_TLS_KEY'] || undefined) ?? file.tls_key),
     sqliteSynchronous: file.sqlite_synchronous ?? 'NORMAL',
     hub,
     mqtt: {

@@ -7,6 +7,8 @@ import { createAuditLog } from '../hub/auth/audit-log.js';
 import { createTokenRegistry } from '../hub/auth/token-registry.js';
 import { createHub, type Hub } from '../hub/hub.js';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { createHttpApp, type RequestLogEntry } from '../transports/http/http-app.js';
 import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
@@ -37,6 +39,24 @@ const stderrLog: Logger = {
   info: (message) => process.stderr.write(`[baton] ${message}\n`),
   error: (message, detail) => process.stderr.write(`[baton] error: ${message}${detail === undefined ? '' : ` ${detail instanceof Error ? (detail.stack ?? detail.message) : JSON.stringify(detail)}`}\n`),
 };
+
+/** The certificate and key files of built-in TLS, read once at start. */
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new StartupError(`cannot read the TLS ${what} ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the path and its permissions`);
+    }
+  };
+  const pair = { cert: read(tls.certFile, 'certificate'), key: read(tls.keyFile, 'key') };
+  try {
+    createSecureContext(pair);
+  } catch (error) {
+    throw new StartupError(`the TLS certificate ${tls.certFile} and key ${tls.keyFile} do not make a pair (${(error as Error).message}); give PEM files of one certificate and its private key`);
+  }
+  return pair;
+}
 
 const isLoopback = (host: string): boolean => LOOPBACK_HOSTS.includes(host) || host.startsWith('127.');
 
@@ -70,8 +90,8 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
     const tokens = await createTokenRegistry({ store: backend.store, bus: hub.context.bus, staticTokens: config.tokens, log: logs.component('auth') });
     teamMode = () => tokens.required();
     opened.push(() => { tokens.close(); });
-    if (!isLoopback(config.host) && tokens.required()) {
-      logs.component('auth').info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Put a TLS proxy in front (README, Team mode) and set allowed_hosts to its name.`);
+    if (!isLoopback(config.host) && tokens.required() && !config.tls) {
+      logs.component('auth').info(`WARNING: listening on ${config.host} over plain HTTP: bearer tokens cross the network readable. Serve HTTPS (--tls-cert and --tls-key) or put a TLS proxy in front (README, Team mode), and set allowed_hosts to its name.`);
     }
     if (!isLoopback(config.host) && !tokens.required()) {
       throw new StartupError(`refusing to listen on ${config.host} without authentication: create an admin token first (baton token create on a loopback server), or configure tokens (BATON_TOKENS or config.json), or bind to 127.0.0.1`);
@@ -82,7 +102,7 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
     const broker = config.mqtt.port === undefined ? undefined
       : await import('../transports/mqtt/mqtt-broker.js').then(({ createMqttBroker }) => createMqttBroker({ hub, security, log: logs.component('http'), port: config.mqtt.port, host: config.host, compat: config.mqtt.compat }));
     if (broker) opened.push(() => broker.close());
-    const app = createHttpApp({ hub, security, version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request, wsRoutes: broker ? [(scope) => { broker.wsRoute(scope); }] : [] });
+    const app = createHttpApp({ hub, security, https: config.tls && readTls(config.tls), version: VERSION, log: logs.component('http'), mcpToolsets: config.toolsets, requestLog: logs.request, wsRoutes: broker ? [(scope) => { broker.wsRoute(scope); }] : [] });
     opened.push(() => app.close());
     const mqtt = config.mqtt;
     if (mqtt.url !== undefined) {
@@ -96,7 +116,7 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
     });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     hub.startSweeper();
     writeServerRecord({ pid: process.pid, url, startedAt: new Date().toISOString(), dataDir: config.dataDir });
     let closing: Promise<void> | undefined;

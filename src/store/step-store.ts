@@ -21,6 +21,7 @@ import type { Task } from '../core/tasks/task.js';
 import type { StateEntry } from '../core/state/entry.js';
 import type { MutationContext, ProjectCounters, ProjectSnapshot, Store, StoreCapabilities, SweepPolicy, SweepResult, Written } from './store.js';
 import type { ConsultStore } from './consult-port.js';
+import type { LimitStore } from './limits-port.js';
 
 /** The read half of the Store port, answered by each engine with its own queries. */
 export type StoreQueries = Pick<
@@ -36,6 +37,7 @@ export interface StepEngine {
   readonly engine: Store['engine'];
   readonly stats: Store['stats'];
   readonly queries: StoreQueries;
+  readonly limits: LimitStore;
   /** Runs one step of `project` atomically (engines batch concurrent steps); resolves after it is durable. */
   run<T>(project: string, now: number, guard: StepGuard, step: Step<T>): Promise<Written<T>>;
   /** Existing projects with something due at `now`: lapsed leases, waits or claims, expired state, silent members, a log over retention. */
@@ -142,6 +144,7 @@ export function createStepStore(engine: StepEngine): Store {
     stats: engine.stats,
     ...engine.queries,
     consult: createConsultStore(mutate, engine.queries),
+    limits: engine.limits,
 
     registerMember: (ctx, input) => mutate('registerMember', ctx, (s) => registerMember(s, input)),
     heartbeat: (ctx, input) => mutate('heartbeat', ctx, (s) => heartbeat(s, input)),
@@ -185,6 +188,7 @@ export function createStepStore(engine: StepEngine): Store {
         total.events.push(...events);
       }
       await engine.purgeRequests(now - policy.requestRetentionMs);
+      await engine.limits.purge(now);
       return total;
     },
     ping: () => engine.ping(),

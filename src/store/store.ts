@@ -19,6 +19,7 @@
 import type { Clock } from '../core/ports.js';
 import type { ConsultStore } from './consult-port.js';
 import type { Doc } from '../core/consult/doc.js';
+import type { LimitStore } from './limits-port.js';
 import type { MutationContext, Written } from './mutation.js';
 import type { BatonEvent } from '../core/events/event.js';
 import type { Lease, LeaseKind, LeaseRequest, Waiter } from '../core/leases/lease.js';
@@ -44,6 +45,8 @@ export interface RegisterMemberInput {
   modules: string[];
   metadata: Record<string, unknown>;
   service: { version: string | null; tools: string[]; capabilities: string[]; dependencies: string[] } | null;
+  /** LIMIT_EXCEEDED instead of adding (or bringing back) a member when the project has this many live ones. */
+  maxMembers?: number | undefined;
 }
 
 export interface HeartbeatInput {
@@ -73,6 +76,8 @@ export interface AcquireInput {
    */
   waitingUntil?: number | undefined;
   thresholds: StatusThresholds;
+  /** LIMIT_EXCEEDED instead of queueing when this many callers wait for the resource already. */
+  maxWaiters?: number | undefined;
 }
 
 export type AcquireResult =
@@ -328,6 +333,9 @@ export interface Store {
 
   // consultation (intents, threads, inboxes, file activity, dependency map)
   readonly consult: ConsultStore;
+
+  // limits per caller (request windows, concurrent waits), shared by every process on the store
+  readonly limits: LimitStore;
 
   // events
   publishEvent(ctx: MutationContext, actor: string | null, topic: string, payload: unknown): Promise<Written<BatonEvent>>;

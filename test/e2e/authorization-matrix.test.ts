@@ -22,7 +22,7 @@ const TOKENS = {
 let app: TestApp;
 beforeAll(async () => {
   // Hundreds of refusals from one address here on purpose: no lockout.
-  app = await startApp({ tokens: Object.values(TOKENS), authFailuresPerMinute: 1_000_000 });
+  app = await startApp({ tokens: Object.values(TOKENS), limits: { authFailuresPerMinute: 1_000_000 } });
 });
 afterAll(() => app.close());
 

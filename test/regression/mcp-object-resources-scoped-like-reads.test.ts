@@ -10,7 +10,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_OBJECT_SUBSCRIPTIONS } from '../../src/transports/mcp/resources.js';
+import { DEFAULT_LIMITS } from '../../src/hub/config.js';
 import { call, eventually, httpClient, modernHttpClient } from '../support/mcp.js';
 import { randomId } from '../support/server.js';
 import { startApp, type TestApp } from './support/app.js';
@@ -97,7 +97,7 @@ describe('thread and inbox resources', () => {
     await alice.subscribeResource({ uri: 'baton://agents/alice/inbox' });
 
     const admin = await as(ADMIN);
-    const ids = Array.from({ length: MAX_OBJECT_SUBSCRIPTIONS }, (_, i) => `cap-${i}`);
+    const ids = Array.from({ length: DEFAULT_LIMITS.subscriptionsPerConnection }, (_, i) => `cap-${i}`);
     await Promise.all(ids.map((id) => server.hub.execute('register_agent', {}, { project, agentId: id })));
     for (const id of ids) await admin.subscribeResource({ uri: `baton://agents/${id}/inbox` });
     // Subscribing again to one already held is no new subscription.

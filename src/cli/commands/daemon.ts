@@ -58,6 +58,7 @@ async function spawnServer(config: ServerConfig, options: DaemonOptions): Promis
   if (config.store.url) args.push('--store-url', config.store.url);
   if (config.mqtt.port !== undefined) args.push('--mqtt-port', String(config.mqtt.port));
   if (config.mqtt.url) args.push('--mqtt-url', config.mqtt.url);
+  if (config.tls) args.push('--tls-cert', config.tls.certFile, '--tls-key', config.tls.keyFile);
   // The structured log goes to <data-dir>/logs/server.log (rotated, `baton logs`); baton.log keeps what the process prints.
   const env = { ...process.env, BATON_LOG_FILE: process.env['BATON_LOG_FILE'] ?? serverLogPath(config.dataDir) };
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env });

@@ -115,3 +115,35 @@ describe('token registry', () => {
     for (const m of made) expect(a.verify(m.token)?.tokenId).toBe(m.view.id);
   });
 });
+
+describe('token names across coordinators', () => {
+  it('gives a name to one live token only when two coordinators that have not heard of each other create it at once', async () => {
+    const store = createSqliteStore({ path: ':memory:', clock });
+    stores.push(store);
+    // Separate buses: neither hears of the other's write before it decides.
+    const a = await createTokenRegistry({ store, bus: createMemoryEventBus() });
+    const b = await createTokenRegistry({ store, bus: createMemoryEventBus() });
+    opened.push(a, b);
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).create({ name: 'ci bot', role: 'agent', projects: ['*'] }, 'admin')));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'ALREADY_EXISTS' });
+    // Revoked, the name is free again (on the other coordinator too, once it has reloaded).
+    const winner = outcomes.find((o) => o.status === 'fulfilled');
+    const id = winner?.status === 'fulfilled' ? winner.value.view.id : '';
+    await a.reload();
+    await a.revoke(id, 'admin');
+    await b.reload();
+    await b.create({ name: 'ci bot', role: 'agent', projects: ['*'] }, 'admin');
+  });
+
+  it('frees a name claimed by a coordinator that died before writing its token, after a minute', async () => {
+    const store = createSqliteStore({ path: ':memory:', clock });
+    stores.push(store);
+    const registry = await createTokenRegistry({ store, bus: createMemoryEventBus() });
+    opened.push(registry);
+    await store.putState({ project: '_baton', now: time, requestId: undefined, caller: '', digest: undefined }, { scope: 'token-names', key: 'orphan', value: 'tok-never-written', actor: null });
+    await expect(registry.create({ name: 'orphan', role: 'agent', projects: ['*'] }, 'admin')).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    time += 61_000;
+    await registry.create({ name: 'orphan', role: 'agent', projects: ['*'] }, 'admin');
+  });
+});

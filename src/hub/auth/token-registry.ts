@@ -13,7 +13,7 @@
  * `token-use` for last-used times, so a busy token's use never races an admin's
  * revocation of the same record.
  */
-import { CoordinationError, invalidInput, notFound } from '../../core/errors.js';
+import { CoordinationError, invalidInput, isCoordinationError, notFound } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { EventBus } from '../../bus/event-bus.js';
@@ -25,6 +25,10 @@ import { digestOf, mintToken, sameDigest, tokenIdOf } from './token-secret.js';
 const SYSTEM_PROJECT = '_baton';
 const RECORDS = 'tokens';
 const USES = 'token-use';
+/** Which token holds a name: taken by compare-and-set, so two coordinators cannot give one name to two live tokens. */
+const NAMES = 'token-names';
+/** A claim whose token never appeared (its coordinator died between the two writes) frees the name after this. */
+const ORPHAN_CLAIM_MS = 60_000;
 /** Last-used times are written at most this often per token and process. */
 const USE_WRITE_INTERVAL_MS = 60_000;
 /** A safety net under the bus: records are read again at least this often. */
@@ -176,8 +180,27 @@ export async function createTokenRegistry(options: TokenRegistryOptions): Promis
     if (!['agent', 'observer', 'admin'].includes(input.role)) throw invalidInput('role must be agent, observer or admin.', { field: 'role' });
     if (input.projects.length === 0 || input.projects.length > 100) throw invalidInput('projects must list 1 to 100 project ids, or "*".', { field: 'projects' });
     if (input.expiresInMs !== undefined && !(input.expiresInMs > 0)) throw invalidInput('expires_in must be a positive duration.', { field: 'expires_in' });
-    const taken = [...records.values()].some((r) => r.name === input.name && live(r, store.clock.now()));
-    if (taken) throw new CoordinationError('ALREADY_EXISTS', `A live token is already named '${input.name}': pick another name, or rotate that token.`, { name: input.name });
+    if ([...records.values()].some((r) => r.name === input.name && live(r, store.clock.now()))) throw nameTaken(input.name);
+  }
+
+  const nameTaken = (name: string): CoordinationError =>
+    new CoordinationError('ALREADY_EXISTS', `A live token is already named '${name}': pick another name, or rotate that token.`, { name });
+
+  /** Takes `name` for token `id` in the store, atomically: refused while another live (or just created) token holds it. */
+  async function claimName(name: string, id: string): Promise<void> {
+    const now = store.clock.now();
+    const claim = await store.getState(SYSTEM_PROJECT, NAMES, name, now);
+    if (claim) {
+      const holder = typeof claim.value === 'string' ? records.get(claim.value) : undefined;
+      // A holder this process has not loaded yet was created moments ago on another coordinator.
+      if (holder ? live(holder, now) : now - claim.updatedAt < ORPHAN_CLAIM_MS) throw nameTaken(name);
+    }
+    try {
+      await store.putState(ctx(), { scope: NAMES, key: name, value: id, actor: null, ifVersion: claim?.version ?? 0 });
+    } catch (error) {
+      if (isCoordinationError(error) && error.code === 'VERSION_CONFLICT') throw nameTaken(name);
+      throw error;
+    }
   }
 
   async function write(record: TokenRecord, actor: string | null): Promise<void> {
@@ -208,6 +231,7 @@ export async function createTokenRegistry(options: TokenRegistryOptions): Promis
     async create(input, actor) {
       checkInput(input);
       const minted = mintToken();
+      await claimName(input.name, minted.id);
       const now = store.clock.now();
       const record: TokenRecord = {
         id: minted.id,

@@ -33,7 +33,7 @@ export async function acquireWithWait(ctx: HubContext, call: Call, request: Leas
   const own = () => ctx.mutation({ ...call, requestId: undefined, digest: undefined });
   const now = ctx.now();
   try {
-    const written = await ctx.store.acquireLease(ctx.actAs(call), { request, force, thresholds, queueUntil: now + boundedWait + ctx.config.waitGraceMs, waitingUntil: now + boundedWait });
+    const written = await ctx.store.acquireLease(ctx.actAs(call), { request, force, thresholds, queueUntil: now + boundedWait + ctx.config.waitGraceMs, waitingUntil: now + boundedWait, maxWaiters: ctx.config.limits.waitersPerLock || undefined });
     const first = ctx.publish(written);
     if (first.ok || first.ticket === null) return { result: first, timedOut: false };
     const ticket = first.ticket;

@@ -36,7 +36,7 @@ export const registerInput = {
 /** Registers (or rejoins) the caller; the answer names its id and project. */
 export async function registerAgent(ctx: HubContext, call: Call, input: { name?: string | undefined; modules?: string[] | undefined; metadata?: Record<string, unknown> | undefined }): Promise<{ agentId: string; status: MemberStatus }> {
   const id = call.agentId ?? ctx.ids.next('agent');
-  const member = ctx.publish(await ctx.store.registerMember(ctx.mutation(call), { id, name: input.name ?? id, kind: 'agent', modules: input.modules ?? [], metadata: input.metadata ?? {}, service: null }));
+  const member = ctx.publish(await ctx.store.registerMember(ctx.mutation(call), { id, name: input.name ?? id, kind: 'agent', modules: input.modules ?? [], metadata: input.metadata ?? {}, service: null, maxMembers: ctx.config.limits.agentsPerProject || undefined }));
   return { agentId: id, status: deriveStatus(member, ctx.now(), ctx.config.thresholds) };
 }
 

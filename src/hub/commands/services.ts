@@ -36,6 +36,7 @@ export const serviceCommands = [
           modules: [],
           metadata: input.metadata ?? {},
           service: { version: input.version ?? null, tools: input.tools ?? [], capabilities: input.capabilities ?? [], dependencies: input.dependencies ?? [] },
+          maxMembers: ctx.config.limits.agentsPerProject || undefined,
         }),
       );
       return { service_id: id, service: memberDetail(member, ctx.now(), ctx.config.thresholds) };

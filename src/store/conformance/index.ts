@@ -1,7 +1,7 @@
 /**
  * @module The Store conformance suite: one function that registers every
  * behaviour the Store port promises (leases, tasks, presence, state, events,
- * sweep, idempotency, races, backup) against a store factory. Each backend's test file
+ * sweep, idempotency, races, backup, limits) against a store factory. Each backend's test file
  * calls it once; a gap is declared as a skip with a reason, and a skip that names
  * no existing test fails the suite, so the list cannot go stale.
  */
@@ -14,6 +14,7 @@ import { createFakeClock, type FakeClock } from './fake-clock.js';
 import { createEnv, type CaseFn, type Harness, type StoreTestEnv } from './harness.js';
 import { idempotencyCases } from './idempotency.case.js';
 import { leaseCases } from './leases.case.js';
+import { limitCases } from './limits.case.js';
 import { presenceCases } from './presence.case.js';
 import { raceCases } from './races.case.js';
 import { stateCases } from './state.case.js';
@@ -43,6 +44,7 @@ const TOPICS: [string, (h: Harness) => void][] = [
   ['races', raceCases],
   ['backup', backupCases],
   ['consult', consultCases],
+  ['limits', limitCases],
 ];
 
 /**

@@ -14,6 +14,7 @@ const NAMES = [
   'get_state', 'list_scope', 'list_expired_state', 'list_state_keys', 'list_scopes',
   'read_events', 'get_header', 'list_projects', 'project_exists', 'due_projects',
   'get_doc', 'list_docs', 'list_docs_of_owner', 'list_docs_of_status', 'list_docs_of_owner_status', 'list_due_docs',
+  'hit_windows', 'take_holds', 'release_holds', 'purge_limits',
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

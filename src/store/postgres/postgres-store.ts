@@ -17,6 +17,7 @@ import { num } from '../sql-rows.js';
 import { startServerClock, type ServerClock } from '../server-clock.js';
 import { advisoryKey, channelOf, checkSchema, clientConfig, DEFAULT_SCHEMA } from './connection.js';
 import { migrate } from './migrate.js';
+import { createPostgresLimits } from './postgres-limits.js';
 import { encodePlan } from './postgres-plan.js';
 import { createPostgresLoader, createPostgresQueries } from './postgres-loader.js';
 import { isConnectionLost, translatePgError } from './postgres-errors.js';
@@ -157,6 +158,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     engine: 'postgres',
     stats,
     queries: createPostgresQueries(db, translatePgError),
+    // Writes: a hit whose connection died may have counted, and is not sent again.
+    limits: createPostgresLimits(writer),
     run: (project, now, guard, step) => (closed ? Promise.reject(closedError()) : batches.run(project, now, guard, step)),
     async dueProjects(now, policy) {
       try {

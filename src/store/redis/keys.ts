@@ -56,7 +56,16 @@ export interface GlobalKeys {
   channel: string;
 }
 
+/** Keys of limits per caller (store/limits-port.ts), under the global hash tag. */
+export interface LimitKeys {
+  /** A fixed window's counter: the window's end is part of the name. */
+  window(key: string, windowEnd: number): string;
+  /** A zset of holders of a bounded key, scored by expiry. */
+  holds(key: string): string;
+}
+
 export interface RedisKeys extends GlobalKeys {
+  readonly limits: LimitKeys;
   readonly globalOrdered: readonly string[];
   /** What every project's hash tag starts with: `{<prefix>:` (its encoded id and `}` follow). */
   readonly projectTagStart: string;
@@ -77,6 +86,10 @@ export function createKeys(prefix: string): RedisKeys {
   };
   return {
     ...global,
+    limits: {
+      window: (key, windowEnd) => `${g}:limit:${key}:${windowEnd}`,
+      holds: (key) => `${g}:holds:${key}`,
+    },
     globalOrdered: [global.projects, global.due, global.beats, global.logLength, global.requests],
     projectTagStart: `{${prefix}:`,
     project(project) {

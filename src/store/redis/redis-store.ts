@@ -20,6 +20,7 @@ import type { Header } from '../step/header.js';
 import { startServerClock, type ServerClock } from '../server-clock.js';
 import { connectRedis, redisTimeMs, translateRedisError } from './connection.js';
 import { createKeys, type RedisKeys } from './keys.js';
+import { createRedisLimits } from './redis-limits.js';
 import { createRedisLoader, createRedisQueries } from './redis-loader.js';
 import { encodePlan } from './redis-plan.js';
 import { defineScripts, type Scripts } from './scripts.js';
@@ -143,6 +144,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     engine: 'redis',
     stats,
     queries: createRedisQueries(client, scripts, keys, translateRedisError),
+    limits: createRedisLimits(client, scripts, keys.limits),
     run: (project, now, guard, step) => (closed ? Promise.reject(closedError()) : batches.run(project, now, guard, step)),
     async dueProjects(now, policy) {
       try {

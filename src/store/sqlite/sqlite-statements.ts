@@ -17,6 +17,7 @@ const NAMES = [
   'put_event', 'trim_events', 'read_events', 'read_events_of_types',
   'count_live_leases', 'count_waiters', 'due_projects',
   'get_doc', 'list_docs', 'list_docs_of_owner', 'list_docs_of_status', 'list_docs_of_owner_status', 'list_due_docs', 'put_doc', 'delete_doc',
+  'hit_window', 'count_holds', 'put_hold', 'delete_hold', 'purge_windows', 'purge_holds',
 ] as const;
 
 export type StatementName = (typeof NAMES)[number];

@@ -19,6 +19,7 @@ import { batchPlan, runStepSync, type Step, type StepGuard } from '../step/runne
 import { startCheckpointer } from './checkpointer.js';
 import { migrate } from './migrate.js';
 import { createFileGuard, translateSqliteError } from './sqlite-faults.js';
+import { createSqliteLimits } from './sqlite-limits.js';
 import { createSqliteQueries } from './sqlite-queries.js';
 import { applyPlan, createSqliteSource } from './sqlite-source.js';
 import { prepareStatements } from './sqlite-statements.js';
@@ -143,6 +144,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     engine: 'sqlite',
     stats: q.stats,
     queries: createSqliteQueries(q, guard),
+    limits: createSqliteLimits(db, q, guard),
     run<T>(project: string, now: number, stepGuard: StepGuard, step: Step<T>): Promise<Written<T>> {
       return new Promise<Written<T>>((resolve, reject) => {
         if (closed) {

@@ -116,6 +116,10 @@ export function* acquire(s: StepContext, input: AcquireInput): StepGen<AcquireRe
         return { ...blocked, ticket: mine.ticket, resumed: true };
       }
       if (input.queueUntil === undefined || request.kind === 'files') return { ...blocked, ticket: null, resumed: false };
+      const queued = waiters.filter((w) => w.request.resource === request.resource).length;
+      if (input.maxWaiters !== undefined && queued >= input.maxWaiters) {
+        throw new CoordinationError('LIMIT_EXCEEDED', `'${request.resource}' has ${queued} callers queued already, the most it takes; retry later or work on something else.`, { limit: input.maxWaiters, resource: request.resource });
+      }
       const ticket = s.next('ticket');
       const waiter: Waiter = { ticket, project: s.project, request, enqueuedAt: s.now, deadline: input.queueUntil, activeUntil: input.waitingUntil };
       s.put('waiter', waiter);

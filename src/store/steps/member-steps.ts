@@ -15,6 +15,12 @@ import { departedFromThreads } from './consult/thread-steps.js';
 
 export function* registerMember(s: StepContext, input: RegisterMemberInput): StepGen<Member> {
   const existing = yield* read({ t: 'member', id: input.id });
+  if (input.maxMembers !== undefined && (!existing || existing.endReason)) {
+    const live = (yield* read({ t: 'members' })).filter((m) => !m.endReason).length;
+    if (live >= input.maxMembers) {
+      throw new CoordinationError('LIMIT_EXCEEDED', `Project '${s.project}' has ${live} live members, the most it takes; sign off agents that are done (or ask an admin to raise agents_per_project).`, { limit: input.maxMembers });
+    }
+  }
   const member: Member = {
     project: s.project,
     id: input.id,

@@ -24,7 +24,7 @@ import { registerWsRoute, selectProtocol, type WsRouteOptions } from '../ws/ws-r
 import { HTTP_STATUS, toCoordinationError, wireError } from '../wire-errors.js';
 import { registerMetrics } from './metrics.js';
 import { createClientErrorHandler } from './client-errors.js';
-import { createRateLimiter } from '../../hub/auth/rate-limiter.js';
+import { authFailureRule } from '../../hub/auth/rate-limiter.js';
 import { registerAdminRoutes } from '../rest/admin-routes.js';
 import { registerRegistrationRoute } from '../rest/register-route.js';
 import { checkHostAndOrigin, type HttpSecurityOptions } from './security.js';
@@ -47,8 +47,8 @@ export interface HttpAppOptions {
   ws?: Pick<WsRouteOptions, 'maxBufferedBytes' | 'pingIntervalMs'> | undefined;
   /** Other WebSocket routes on this port (the embedded MQTT broker's /mqtt), registered after the plugin. */
   wsRoutes?: readonly ((app: FastifyInstance) => void)[] | undefined;
-  /** Refused authentications per address and minute before it is refused for the rest of the minute (default 30). */
-  authFailuresPerMinute?: number | undefined;
+  /** Serve HTTPS with this PEM certificate and key (plain HTTP when omitted). */
+  https?: { cert: string | Buffer; key: string | Buffer } | undefined;
   /** Called once per answered request (the access log); none when omitted. */
   requestLog?: ((entry: RequestLogEntry) => void) | undefined;
 }
@@ -70,9 +70,6 @@ function requestIdOf(request: IncomingMessage): string {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
-/** Refused authentications per address and minute before the address is refused for the rest of it. */
-const AUTH_FAILURES_PER_MINUTE = 30;
-const REGISTRATIONS = { limit: 10, windowMs: 60_000 };
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /** Fastify's own failures (bad JSON, body too large, wrong content type) as catalog errors. */
@@ -89,7 +86,9 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Fastify types an HTTPS app apart, but it serves requests with the same API: the routes take either.
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     logger: false,
     genReqId: requestIdOf,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -161,11 +160,14 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
 
-  // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute.
-  const authFailures = createRateLimiter({ limit: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE, windowMs: 60_000 }, { now: Date.now }, 'failed authentications from this address');
+  // Guessing tokens is slow: an address with too many refused authentications is refused for the rest of the minute,
+  // by every coordinator on the store (counted there; checked here without a round trip).
+  const limits = hub.context.config.limits;
+  const attempts = hub.context.rates;
+  const authFailures = authFailureRule(limits.authFailuresPerMinute);
   app.addHook('onRequest', (request, _reply, done) => {
     try {
-      if (security.tokens.required()) authFailures.check(request.ip);
+      if (security.tokens.required()) attempts.check(authFailures, request.ip);
       done();
     } catch (error) {
       done(error as Error);
@@ -174,7 +176,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   // Every refused authentication, on any route, is counted and is an audit entry (team mode).
   app.addHook('onResponse', (request, reply, done) => {
     if (reply.statusCode === 401 && security.tokens.required()) {
-      authFailures.count(request.ip);
+      attempts.count(authFailures, request.ip).catch((error: unknown) => {
+        log.error('counting a refused authentication failed', error);
+      });
       security.audit?.record({ action: 'auth.refused', from: request.ip, result: 'UNAUTHORIZED', inputs: { route: `${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200) } });
     }
     done();
@@ -205,7 +209,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerMetrics(app, hub.context.bus, security);
   registerRestRoutes(app, hub, security);
   registerAdminRoutes(app, security);
-  registerRegistrationRoute(app, security, security.registration, createRateLimiter(REGISTRATIONS, { now: Date.now }, 'registrations from this address'));
+  registerRegistrationRoute(app, security, security.registration, (address) => attempts.hit([[{ name: 'registrations', limit: limits.registrationsPerMinute, windowMs: 60_000, what: 'registrations from this address' }, address]]));
   registerTaskCoordinatorApi(app, hub, security);
   registerSseRoute(app, hub, security);
   registerDashboardRoute(app, hub, security);

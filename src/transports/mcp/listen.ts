@@ -17,7 +17,7 @@ import type { EventFeed } from './event-feed.js';
 import { JSON_TYPE, openEventStream, sseEvent } from './http-wire.js';
 import type { Hub } from '../../hub/hub.js';
 import { servedResource } from './resource-catalog.js';
-import { MAX_OBJECT_SUBSCRIPTIONS, readServed, subscriptionKey } from './resources.js';
+import { readServed, subscriptionKey } from './resources.js';
 import { META_SERVER_INFO, META_SUBSCRIPTION_ID, type ModernRequest } from './revisions.js';
 
 /** Coalescing window: a burst of events sends one update per resource. */
@@ -41,15 +41,14 @@ function requestedUris(params: Record<string, unknown>): string[] | string {
 /** The requested URIs this caller may listen to, each with the key it is notified under; unknown or unreadable ones are left out. */
 async function honoredUris(hub: Hub, uris: readonly string[], caller: Caller): Promise<Map<string, string>> {
   const honored = new Map<string, string>();
-  let objects = 0;
+  const most = hub.context.config.limits.subscriptionsPerConnection;
   for (const uri of uris) {
     const served = servedResource(uri);
     if (!served || honored.has(uri)) continue;
+    if (most > 0 && honored.size >= most) break;
     if (served.kind === 'template') {
-      if (objects >= MAX_OBJECT_SUBSCRIPTIONS) continue;
       const readable = await readServed(hub, served, caller).then(() => true, () => false);
       if (!readable) continue;
-      objects++;
     }
     honored.set(uri, subscriptionKey(served, uri));
   }

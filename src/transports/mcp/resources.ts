@@ -3,7 +3,7 @@
  * baton://threads/{thread_id} and baton://agents/{agent_id}/inbox), each read
  * through a hub command as the caller, so scoped like any read; subscriptions,
  * limited to those resources (one naming an object only once the caller could
- * read it, and at most MAX_OBJECT_SUBSCRIPTIONS of them), with
+ * read it; at most the limit subscriptionsPerConnection in all), with
  * notifications/resources/updated when a domain event changes one; and the
  * connection's log level, under which domain events are sent as logging
  * notifications once the client sets one. Events arrive through the shared feed.
@@ -38,8 +38,6 @@ const levelOf = (e: BatonEvent): LoggingLevel => (WARNING_EVENTS.has(e.type) ? '
 /** Coalescing window for resource-updated notifications: a burst of events sends one per resource. */
 const NOTIFY_DELAY_MS = 25;
 
-/** Subscriptions to single objects (threads, inboxes) one connection may hold: each is a feed key. */
-export const MAX_OBJECT_SUBSCRIPTIONS = 100;
 
 /** A subscription to anything else would never be notified, and would only hold memory. */
 function assertServed(uri: string): ServedResource {
@@ -114,18 +112,20 @@ export function registerResources(mcp: McpServer, hub: Hub, context: ResourceCon
     membership.set(context.connection.project ?? 'default', subscribed, logLevel !== undefined);
   };
 
-  let objects = 0;
   server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
     const served = assertServed(request.params.uri);
     const key = subscriptionKey(served, request.params.uri);
+    const most = hub.context.config.limits.subscriptionsPerConnection;
+    const full = (): boolean => most > 0 && !subscribed.has(key) && subscribed.size >= most;
+    const refuse = (): never => {
+      throw asMcpError(new CoordinationError('LIMIT_EXCEEDED', `A session subscribes to at most ${most} resources; unsubscribe from one first.`, { limit: most }));
+    };
+    if (full()) refuse();
     if (served.kind === 'template' && !subscribed.has(key)) {
-      if (objects >= MAX_OBJECT_SUBSCRIPTIONS) {
-        throw asMcpError(new CoordinationError('LIMIT_EXCEEDED', `This connection holds ${MAX_OBJECT_SUBSCRIPTIONS} thread and inbox subscriptions; unsubscribe from one first.`, { limit: MAX_OBJECT_SUBSCRIPTIONS }));
-      }
       // You may subscribe to what you may read: a thread of another project, or another agent's inbox, is refused here.
       await readServed(hub, served, context.callerOf(extra));
-      if (subscribed.has(key)) return {};
-      objects++;
+      // Other subscribes may have landed while the read was out.
+      if (full()) refuse();
     }
     subscribed.add(key);
     refresh();
@@ -134,7 +134,6 @@ export function registerResources(mcp: McpServer, hub: Hub, context: ResourceCon
   server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
     const served = servedResource(request.params.uri);
     const key = served ? subscriptionKey(served, request.params.uri) : request.params.uri;
-    if (served?.kind === 'template' && subscribed.has(key)) objects--;
     subscribed.delete(key);
     pending.delete(key);
     refresh();

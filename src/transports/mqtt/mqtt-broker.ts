@@ -20,6 +20,7 @@ import { createWebSocketStream, type WebSocket } from 'ws';
 import { CoordinationError } from '../../core/errors.js';
 import type { Caller, Logger } from '../../hub/context.js';
 import type { Hub } from '../../hub/hub.js';
+import { authFailureRule } from '../../hub/auth/rate-limiter.js';
 import { callerFromHeaders, type HttpSecurityOptions } from '../http/security.js';
 import { agentOnline, leaseHeld, messagesFor, projectOfTopic, SYSTEM_PROJECT, type MqttCompat, type MqttMessage } from './mqtt-topics.js';
 
@@ -57,6 +58,12 @@ function authError(message: string, returnCode: number): AuthenticateError {
 }
 
 /** A published payload as an event payload: JSON when it parses, else its text. */
+/** The client's address: the WebSocket upgrade's socket (/mqtt), else the TCP connection's. */
+function addressOf(client: Client): string {
+  const conn = client.conn as { remoteAddress?: string | undefined };
+  return client.req?.socket.remoteAddress ?? conn.remoteAddress ?? 'unknown';
+}
+
 function payloadValue(payload: Buffer | string): unknown {
   const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   if (text === '') return null;
@@ -71,6 +78,8 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
   const { hub, security, log } = options;
   const compat = options.compat ?? [];
   const callers = new WeakMap<Client, Caller>();
+  const attempts = hub.context.rates;
+  const authFailures = authFailureRule(hub.context.config.limits.authFailuresPerMinute);
 
   const broker = await Aedes.createBroker({
     // A reader that stops draining is cut after 10 s rather than stalling delivery to everyone.
@@ -78,15 +87,24 @@ export async function createMqttBroker(options: MqttBrokerOptions): Promise<Mqtt
     concurrency: 1000,
     maxTopicLevels: 32,
     authenticate(client, username, password, done) {
+      const from = addressOf(client);
       try {
+        if (security.tokens.required()) attempts.check(authFailures, from);
         const presented = password?.toString('utf8');
         if (security.tokens.required() && presented === undefined) throw new CoordinationError('UNAUTHORIZED', 'Send a Baton token as the MQTT password.');
         const caller = callerFromHeaders(presented === undefined ? {} : { authorization: `Bearer ${presented}` }, security);
         callers.set(client, { ...caller, agentId: caller.access?.agent ?? username ?? undefined });
         done(null, true);
       } catch (error) {
-        const code = error instanceof CoordinationError && error.code === 'UNAUTHORIZED' ? BAD_CREDENTIALS : NOT_AUTHORIZED;
-        done(authError(error instanceof Error ? error.message : 'refused', code), false);
+        const refused = error instanceof CoordinationError && error.code === 'UNAUTHORIZED';
+        if (refused) {
+          // As on HTTP: counted against the address (shared with every surface and coordinator) and audited.
+          attempts.count(authFailures, from).catch((failure: unknown) => {
+            log.error('counting a refused MQTT authentication failed', failure);
+          });
+          security.audit?.record({ action: 'auth.refused', from, result: 'UNAUTHORIZED', inputs: { route: 'MQTT CONNECT' } });
+        }
+        done(authError(error instanceof Error ? error.message : 'refused', refused ? BAD_CREDENTIALS : NOT_AUTHORIZED), false);
       }
     },
     authorizeSubscribe(client, subscription, done) {

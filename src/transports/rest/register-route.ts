@@ -8,7 +8,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CoordinationError, invalidInput } from '../../core/errors.js';
-import type { RateLimiter } from '../../hub/auth/rate-limiter.js';
 import type { HttpSecurityOptions, Registration } from '../http/security.js';
 import { API_PREFIX } from './routes.js';
 
@@ -17,10 +16,11 @@ const bodySchema = z.object({ agent_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0
 /** Equal-length digests compared in constant time: neither the secret's length nor its prefix leaks. */
 const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-export function registerRegistrationRoute(app: FastifyInstance, security: HttpSecurityOptions, registration: Registration | undefined, attempts: RateLimiter): void {
+/** `attempt` counts one registration from an address, RATE_LIMITED past the limit. */
+export function registerRegistrationRoute(app: FastifyInstance, security: HttpSecurityOptions, registration: Registration | undefined, attempt: (address: string) => Promise<void>): void {
   app.post(`${API_PREFIX}/auth/register`, async (request, reply) => {
     if (!registration) throw new CoordinationError('NOT_FOUND', 'Self-registration is off on this server: ask an admin for a token (baton token create).');
-    attempts.hit(request.ip);
+    await attempt(request.ip);
     const parsed = bodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw invalidInput('Send {"agent_name": "<1 to 64 letters, digits, . _ ->", "secret": "<the registration secret>"}.', { field: parsed.error.issues[0]?.path.join('.') || 'body' });
     if (!sameSecret(parsed.data.secret, registration.secret)) {

@@ -37,7 +37,6 @@ const WS_PATH = '/api/ws';
 const WS_SUBPROTOCOL = 'baton';
 const TOKEN_PROTOCOL_PREFIX = 'baton.token.';
 const MAX_IN_FLIGHT_CALLS = 32;
-const MAX_PROJECTS = 100;
 /** Close codes (4000-4999 are the application's). */
 const REVOKED = 4001;
 const SLOW_CONSUMER = 4008;
@@ -110,6 +109,8 @@ interface SocketContext {
 function serveSocket(socket: WebSocket, ctx: SocketContext): void {
   const { hub } = ctx;
   const feeds = new Map<string, ProjectFeed>();
+  /** Projects whose subscription is being checked (the hub call before the feed opens). */
+  const reserved = new Set<string>();
   const abort = new AbortController();
   let inFlight = 0;
   let closing = false;
@@ -145,9 +146,22 @@ function serveSocket(socket: WebSocket, ctx: SocketContext): void {
 
   async function subscribe(message: SubscribeMessage): Promise<void> {
     const projects = [...new Set(message.projects)];
-    if (feeds.size + projects.filter((p) => !feeds.has(p)).length > MAX_PROJECTS) {
-      throw new CoordinationError('LIMIT_EXCEEDED', `A socket follows at most ${MAX_PROJECTS} projects.`, { limit: MAX_PROJECTS });
+    const most = hub.context.config.limits.subscriptionsPerConnection;
+    // Projects of subscriptions still being checked count too: frames sent at once cannot pass the bound together.
+    const fresh = projects.filter((p) => !feeds.has(p) && !reserved.has(p));
+    if (most > 0 && feeds.size + reserved.size + fresh.length > most) {
+      sendError(new CoordinationError('LIMIT_EXCEEDED', `A socket follows at most ${most} projects; unsubscribe from some first.`, { limit: most }), { ref: message.ref });
+      return;
     }
+    for (const project of fresh) reserved.add(project);
+    try {
+      await subscribeTo(message, projects);
+    } finally {
+      for (const project of fresh) reserved.delete(project);
+    }
+  }
+
+  async function subscribeTo(message: SubscribeMessage, projects: string[]): Promise<void> {
     const selection = { types: message.types ? new Set<string>(message.types) : null, topics: message.topics ?? null };
     for (const project of projects) {
       const after = cursorFor(message, project);

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createMemoryEventBus, type EventBus } from '../../../src/bus/event-bus.js';
 import { createHub, type Hub } from '../../../src/hub/hub.js';
+import { DEFAULT_LIMITS, type LimitsConfig } from '../../../src/hub/config.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { createHttpApp, type HttpAppOptions } from '../../../src/transports/http/http-app.js';
 import { createTokenRegistry, type StaticToken } from '../../../src/hub/auth/token-registry.js';
@@ -48,15 +49,17 @@ export interface TestApp {
 
 export interface TestAppOptions extends Partial<Omit<HttpAppOptions, 'hub' | 'security' | 'version' | 'log'>> {
   tokens?: StaticToken[];
+  /** Limits other than the defaults (DEFAULT_LIMITS). */
+  limits?: Partial<LimitsConfig>;
 }
 
 const silent = { info: () => undefined, error: () => undefined };
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { tokens = [], ...http } = options;
+  const { tokens = [], limits, ...http } = options;
   const store = createSqliteStore({ path: ':memory:' });
   const bus = createCountingBus();
-  const hub = createHub({ store, bus, log: silent });
+  const hub = createHub({ store, bus, log: silent, config: { limits: { ...DEFAULT_LIMITS, ...limits } } });
   // Its own bus, so the listener counts the regressions read are the transports' alone.
   const registry = await createTokenRegistry({ store, bus: createMemoryEventBus(), staticTokens: tokens });
   const app = createHttpApp({ ...http, hub, security: { tokens: registry, allowedHosts: LOOPBACK_HOSTS }, version: 'test', log: silent });

@@ -1,0 +1,1 @@
+DELETE FROM limit_holds WHERE key = ? AND holder = ?
