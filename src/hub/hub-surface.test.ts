@@ -122,7 +122,33 @@ describe('the next step in every answer', () => {
     expect(claimed).toMatchObject({ claimed: true, task: { id: 'a' } });
     const none = await run('claim_task', {}, as('bob'));
     expect(none).toMatchObject({ claimed: false, reason: 'none_ready', pending: 2, claimed_by_others: 1, next_claim_expires_in_s: 1800 });
+    const own = await run('claim_task', {}, as('alice'));
+    expect(own).toMatchObject({ claimed: false, reason: 'none_ready', pending: 2, claimed_by_others: 0 });
+    expect(own).not.toHaveProperty('next_claim_expires_in_s');
+    expect(own['message']).toContain('You hold 1 claim');
     expect(await run('update_task', { task_id: 'a', token: claimed['token'], status: 'done' }, as('alice'))).toMatchObject({ task: { id: 'a', status: 'done' }, unblocked: ['b', 'c'] });
+  });
+
+  it('tells a claimant with a mistyped token that the claim is still its own, without the live token', async () => {
+    await register('alice');
+    await run('add_task', { id: 'a', title: 'A' }, as('alice'));
+    const claimed = await run('claim_task', {}, as('alice'));
+    const wrong = Number(claimed['token']) + 7;
+    const refused = await refusal(run('update_task', { task_id: 'a', token: wrong, status: 'done' }, as('alice')));
+    expect(refused.code).toBe('LEASE_LOST');
+    expect(refused.message).toContain('you still hold its claim under another token');
+    expect(refused.message).not.toContain('claimed again');
+    expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(`token ${String(claimed['token'])}`);
+  });
+
+  it('says how many seconds ago a recent holder was seen, not "0 min"', async () => {
+    for (const agent of ['alice', 'bob']) await register(agent);
+    await run('acquire_lock', { name: 'db' }, as('alice'));
+    clock.advance(12_000);
+    const blocked = await run('acquire_lock', { name: 'db' }, as('bob'));
+    expect(blocked['message']).toContain('last seen 12 s ago');
+    clock.advance(150_000);
+    expect((await run('acquire_lock', { name: 'db' }, as('bob')))['message']).toContain('last seen 3 min ago');
   });
 
   it('says which reserved paths overlap whose, takes the free ones when asked, and checks without reserving', async () => {
