@@ -53,6 +53,23 @@ describe('baton lock --json', () => {
   });
 });
 
+describe('baton lock acquire, when busy', () => {
+  it('speaks the CLI\'s flags, and a --wait that runs out leaves the queue (the lock is not handed to a caller that is gone)', async () => {
+    await json(['lock', 'acquire', 'gaveup']);
+    const busy = await baton(['lock', 'acquire', 'gaveup'], { ...env, BATON_AGENT: 'script-5' });
+    expect(busy.code).toBe(75);
+    expect(busy.stdout).toContain("'gaveup' is held by script-1");
+    expect(busy.stdout).toContain('--wait');
+    expect(busy.stdout).not.toContain('wait_seconds');
+    const timedOut = await json(['lock', 'acquire', 'gaveup', '--wait', '2'], { BATON_AGENT: 'script-5' }, 75);
+    expect(timedOut).toMatchObject({ acquired: false, timed_out: true, holder: 'script-1' });
+    expect(timedOut).not.toHaveProperty('queue_position');
+    const released = await json(['lock', 'release', 'gaveup']);
+    expect(released['handed_to'] ?? []).toEqual([]);
+    expect(await json(['lock', 'check', 'gaveup'])).toMatchObject({ held: false });
+  });
+});
+
 describe('baton task --json', () => {
   it('add, list, ready, claim, done, fail, reset, show', async () => {
     expect(await json(['task', 'add', 'Write docs', '--id', 'docs', '--priority', '5', '--label', 'ci,docs'])).toMatchObject({ added: [{ id: 'docs', status: 'ready', priority: 5, labels: ['ci', 'docs'] }] });
