@@ -12,6 +12,8 @@ import { CoordinationError } from '../core/errors.js';
 import { createFakeClock, type FakeClock } from '../store/conformance/index.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { COMMANDS } from './commands/index.js';
+import { DEFAULT_HUB_CONFIG } from './config.js';
 import type { Caller } from './context.js';
 import { createHub, type Hub } from './hub.js';
 
@@ -139,6 +141,15 @@ describe('the next step in every answer', () => {
     expect(refused.message).toContain('you still hold its claim under another token');
     expect(refused.message).not.toContain('claimed again');
     expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(`token ${String(claimed['token'])}`);
+  });
+
+  it('advertises the ttl defaults it applies (a claim lasts longer than a lock)', () => {
+    const ttl = (name: string): string | undefined => {
+      const input = COMMANDS.find((c) => c.name === name)?.input as { shape?: Record<string, { description?: string }> } | undefined;
+      return input?.shape?.['ttl_seconds']?.description;
+    };
+    expect(ttl('claim_task')).toContain(`default ${String(DEFAULT_HUB_CONFIG.defaultClaimTtlMs / 1000)})`);
+    expect(ttl('acquire_lock')).toContain(`default ${String(DEFAULT_HUB_CONFIG.defaultLeaseTtlMs / 1000)})`);
   });
 
   it('says how many seconds ago a recent holder was seen, not "0 min"', async () => {

@@ -107,7 +107,7 @@ export const taskCommands = [
     toolset: 'tasks',
     description: 'Claim a task by id, or the best ready one (priority, then age). Keep the token: update_task needs it.',
     mutating: true,
-    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional().describe('Only tasks with all of them.'), ttl_seconds: ttlSeconds }),
+    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional().describe('Only tasks with all of them.'), ttl_seconds: ttlSeconds.describe('Seconds (default 1800).') }),
     output: z.object({
       claimed: z.boolean(),
       token: z.number().int().optional(),
