@@ -143,6 +143,14 @@ describe('the next step in every answer', () => {
     expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(`token ${String(claimed['token'])}`);
   });
 
+  it('tells a caller without an agent to start a session, naming the tool the instructions name first', async () => {
+    const anonymous = await refusal(run('acquire_lock', { name: 'db' }, as()));
+    expect(anonymous.code).toBe('AGENT_REQUIRED');
+    expect(anonymous.hint).toContain('start_session');
+    const unknown = await refusal(run('acquire_lock', { name: 'db' }, as('nobody')));
+    expect(unknown).toMatchObject({ code: 'AGENT_REQUIRED', message: expect.stringContaining("'nobody' is not registered") as string });
+  });
+
   it('advertises the ttl defaults it applies (a claim lasts longer than a lock)', () => {
     const ttl = (name: string): string | undefined => {
       const input = COMMANDS.find((c) => c.name === name)?.input as { shape?: Record<string, { description?: string }> } | undefined;

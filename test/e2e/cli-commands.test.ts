@@ -185,4 +185,14 @@ describe('client errors', () => {
     const row = rows.find((l) => l.startsWith('table-a'));
     expect(row!.indexOf('script-1')).toBe(head!.indexOf('HOLDER'));
   });
+
+  it('human output: a record\'s values line up, however long its keys (claim_expires_in_s)', async () => {
+    await json(['task', 'add', 'Aligned', '--id', 'aligned']);
+    await json(['task', 'claim', 'aligned']);
+    const r = await baton(['task', 'show', 'aligned'], { ...env, NO_COLOR: '1' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.search(/(?<=\S\s{2,})\S/)).filter((at, i, all) => at !== all[0])).toEqual([]);
+    expect(lines.some((l) => l.startsWith('claim_expires_in_s'))).toBe(true);
+  });
 });
