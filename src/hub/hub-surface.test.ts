@@ -175,6 +175,7 @@ describe('the next step in every answer', () => {
     await run('reserve_files', { paths: ['src/auth/**'] }, as('alice'));
     const refused = await run('reserve_files', { paths: ['src/auth/login.ts', 'docs/readme.md'] }, as('bob'));
     expect(refused).toMatchObject({ reserved: false, overlaps: [{ path: 'src/auth/login.ts', their_path: 'src/auth/**', holder: 'alice' }], free_paths: ['docs/readme.md'] });
+    expect(refused['message']).toContain('1 of your paths is free: take_free: true reserves it.');
     expect(await run('reserve_files', { paths: ['src/auth/login.ts'], dry_run: true }, as('bob'))).toMatchObject({ reserved: false, conflict: true });
     const partial = await run('reserve_files', { paths: ['src/auth/login.ts', 'docs/readme.md'], take_free: true }, as('bob'));
     expect(partial).toMatchObject({ reserved: true, paths: ['docs/readme.md'], overlaps: [{ holder: 'alice' }] });
