@@ -63,6 +63,13 @@ function cell(value: string | number | boolean | undefined | null): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
+/** One record as `key  value` lines, the keys padded to the longest so the values line up. */
+export function fields(record: Readonly<Record<string, unknown>>, paint: Paint): string {
+  const entries = Object.entries(record);
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${paint('bold', k.padEnd(width))}  ${typeof v === 'string' ? v : JSON.stringify(v)}\n`).join('');
+}
+
 /** Seconds as people read them: 42s, 3m10s, 2h05m, 3d. */
 export function duration(seconds: number | undefined | null): string {
   if (seconds === undefined || seconds === null || !Number.isFinite(seconds)) return '-';

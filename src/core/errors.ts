@@ -9,7 +9,7 @@ export const ERROR_CATALOG = {
   /** The input does not match the schema (types, missing fields, limits). */
   INVALID_INPUT: 'Fix the named field and call again.',
   /** The call needs an agent identity and none was given or known. */
-  AGENT_REQUIRED: 'Call register_agent first, or pass agent_id (or the X-Baton-Agent header).',
+  AGENT_REQUIRED: 'Call start_session (or register_agent) first; to act as an agent already registered, pass its agent_id (or the X-Baton-Agent header).',
   /** The thing named does not exist in this project. */
   NOT_FOUND: 'Check the id and the project; list the collection to see what exists.',
   /** A lease is held by someone else and the call cannot wait or break it. */

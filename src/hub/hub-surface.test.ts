@@ -12,6 +12,8 @@ import { CoordinationError } from '../core/errors.js';
 import { createFakeClock, type FakeClock } from '../store/conformance/index.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { COMMANDS } from './commands/index.js';
+import { DEFAULT_HUB_CONFIG } from './config.js';
 import type { Caller } from './context.js';
 import { createHub, type Hub } from './hub.js';
 
@@ -122,7 +124,50 @@ describe('the next step in every answer', () => {
     expect(claimed).toMatchObject({ claimed: true, task: { id: 'a' } });
     const none = await run('claim_task', {}, as('bob'));
     expect(none).toMatchObject({ claimed: false, reason: 'none_ready', pending: 2, claimed_by_others: 1, next_claim_expires_in_s: 1800 });
+    const own = await run('claim_task', {}, as('alice'));
+    expect(own).toMatchObject({ claimed: false, reason: 'none_ready', pending: 2, claimed_by_others: 0 });
+    expect(own).not.toHaveProperty('next_claim_expires_in_s');
+    expect(own['message']).toContain('You hold 1 claim');
     expect(await run('update_task', { task_id: 'a', token: claimed['token'], status: 'done' }, as('alice'))).toMatchObject({ task: { id: 'a', status: 'done' }, unblocked: ['b', 'c'] });
+  });
+
+  it('tells a claimant with a mistyped token that the claim is still its own, without the live token', async () => {
+    await register('alice');
+    await run('add_task', { id: 'a', title: 'A' }, as('alice'));
+    const claimed = await run('claim_task', {}, as('alice'));
+    const wrong = Number(claimed['token']) + 7;
+    const refused = await refusal(run('update_task', { task_id: 'a', token: wrong, status: 'done' }, as('alice')));
+    expect(refused.code).toBe('LEASE_LOST');
+    expect(refused.message).toContain('you still hold its claim under another token');
+    expect(refused.message).not.toContain('claimed again');
+    expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(`token ${String(claimed['token'])}`);
+  });
+
+  it('tells a caller without an agent to start a session, naming the tool the instructions name first', async () => {
+    const anonymous = await refusal(run('acquire_lock', { name: 'db' }, as()));
+    expect(anonymous.code).toBe('AGENT_REQUIRED');
+    expect(anonymous.hint).toContain('start_session');
+    const unknown = await refusal(run('acquire_lock', { name: 'db' }, as('nobody')));
+    expect(unknown).toMatchObject({ code: 'AGENT_REQUIRED', message: expect.stringContaining("'nobody' is not registered") as string });
+  });
+
+  it('advertises the ttl defaults it applies (a claim lasts longer than a lock)', () => {
+    const ttl = (name: string): string | undefined => {
+      const input = COMMANDS.find((c) => c.name === name)?.input as { shape?: Record<string, { description?: string }> } | undefined;
+      return input?.shape?.['ttl_seconds']?.description;
+    };
+    expect(ttl('claim_task')).toContain(`default ${String(DEFAULT_HUB_CONFIG.defaultClaimTtlMs / 1000)})`);
+    expect(ttl('acquire_lock')).toContain(`default ${String(DEFAULT_HUB_CONFIG.defaultLeaseTtlMs / 1000)})`);
+  });
+
+  it('says how many seconds ago a recent holder was seen, not "0 min"', async () => {
+    for (const agent of ['alice', 'bob']) await register(agent);
+    await run('acquire_lock', { name: 'db' }, as('alice'));
+    clock.advance(12_000);
+    const blocked = await run('acquire_lock', { name: 'db' }, as('bob'));
+    expect(blocked['message']).toContain('last seen 12 s ago');
+    clock.advance(150_000);
+    expect((await run('acquire_lock', { name: 'db' }, as('bob')))['message']).toContain('last seen 3 min ago');
   });
 
   it('says which reserved paths overlap whose, takes the free ones when asked, and checks without reserving', async () => {
@@ -130,6 +175,7 @@ describe('the next step in every answer', () => {
     await run('reserve_files', { paths: ['src/auth/**'] }, as('alice'));
     const refused = await run('reserve_files', { paths: ['src/auth/login.ts', 'docs/readme.md'] }, as('bob'));
     expect(refused).toMatchObject({ reserved: false, overlaps: [{ path: 'src/auth/login.ts', their_path: 'src/auth/**', holder: 'alice' }], free_paths: ['docs/readme.md'] });
+    expect(refused['message']).toContain('1 of your paths is free: take_free: true reserves it.');
     expect(await run('reserve_files', { paths: ['src/auth/login.ts'], dry_run: true }, as('bob'))).toMatchObject({ reserved: false, conflict: true });
     const partial = await run('reserve_files', { paths: ['src/auth/login.ts', 'docs/readme.md'], take_free: true }, as('bob'));
     expect(partial).toMatchObject({ reserved: true, paths: ['docs/readme.md'], overlaps: [{ holder: 'alice' }] });

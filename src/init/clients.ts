@@ -98,8 +98,7 @@ const MARKERS: Record<ClientName, { project: readonly string[]; user: readonly s
   gemini: { project: ['.gemini', 'GEMINI.md'], user: ['.gemini'] },
 };
 
-/** The clients whose marks are in `root`, in CLIENTS order; Claude Code when there are none. */
+/** The clients whose marks are in `root`, in CLIENTS order (none when there are none). */
 export function detectClients(root: string, scope: Scope): ClientName[] {
-  const found = CLIENTS.filter((client) => MARKERS[client][scope].some((mark) => existsSync(join(root, mark))));
-  return found.length > 0 ? found : ['claude-code'];
+  return CLIENTS.filter((client) => MARKERS[client][scope].some((mark) => existsSync(join(root, mark))));
 }

@@ -42,7 +42,7 @@ export interface InitOutcome {
   readonly project?: ProjectIdentity;
   readonly projectWhy?: string;
   readonly clients: readonly ClientName[];
-  /** True when the clients were detected rather than named. */
+  /** True when clients were detected from their files (not named, not the Claude Code default). */
   readonly detected: boolean;
   readonly files: readonly FileReport[];
   readonly warnings: readonly string[];
@@ -141,9 +141,11 @@ function run(request: InitRequest, providers: HookProviders, wanted: (previous: 
 export function runInit(request: InitRequest, providers: HookProviders): InitOutcome {
   return run(request, providers, (previous, place) => {
     const asked = request.clients ?? [];
-    const base = asked.length > 0 ? asked : detectClients(place.root, place.scope);
+    const found = asked.length > 0 ? [] : detectClients(place.root, place.scope);
+    // Nothing named, found or installed before: Claude Code, the default (not "detected").
+    const base: readonly ClientName[] = asked.length > 0 ? asked : found.length > 0 ? found : previous?.clients.length ? [] : ['claude-code'];
     const clients = [...new Set([...(previous?.clients ?? []), ...base])];
-    return { clients, detected: asked.length === 0, options: { ...previous?.options, ...request.options } };
+    return { clients, detected: found.length > 0, options: { ...previous?.options, ...request.options } };
   });
 }
 

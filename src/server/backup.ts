@@ -73,7 +73,11 @@ function writeWhole(file: string, write: (partial: string) => void | Promise<voi
 
 /** Every project of a store (or the one asked for), exported through the Store port. */
 async function exportAll(store: Store, project: string | undefined): Promise<ProjectSnapshot[]> {
-  const projects = project === undefined ? (await store.listProjects()).sort() : [project];
+  const known = (await store.listProjects()).sort();
+  if (project !== undefined && !known.includes(project)) {
+    throw new StartupError(`the store holds no project '${project}'; it holds ${known.length > 0 ? known.join(', ') : 'none yet'} (baton status shows the project of this directory)`);
+  }
+  const projects = project === undefined ? known : [project];
   const snapshots: ProjectSnapshot[] = [];
   for (const p of projects) snapshots.push(await store.exportProject(p, store.clock.now()));
   return snapshots;

@@ -156,4 +156,15 @@ describe('baton backup and restore', () => {
     expect(wrong.stderr).toMatch(/--format json/);
     await server.stop();
   });
+
+  it('names the projects there are when --project names none of them', async () => {
+    const dataDir = tempDir();
+    const store = createSqliteStore({ path: join(dataDir, 'baton.db') });
+    await store.registerMember({ project: 'real-one', now: store.clock.now() }, { id: 'alice', name: 'Alice', kind: 'agent', modules: [], metadata: {}, service: null });
+    await store.close();
+    const missing = await runBaton(['backup', '--project', 'typo', '--out', join(dataDir, 'x.json'), '--data-dir', dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no project 'typo'");
+    expect(missing.stderr).toContain('real-one');
+  });
 });

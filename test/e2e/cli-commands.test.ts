@@ -53,6 +53,23 @@ describe('baton lock --json', () => {
   });
 });
 
+describe('baton lock acquire, when busy', () => {
+  it('speaks the CLI\'s flags, and a --wait that runs out leaves the queue (the lock is not handed to a caller that is gone)', async () => {
+    await json(['lock', 'acquire', 'gaveup']);
+    const busy = await baton(['lock', 'acquire', 'gaveup'], { ...env, BATON_AGENT: 'script-5' });
+    expect(busy.code).toBe(75);
+    expect(busy.stdout).toContain("'gaveup' is held by script-1");
+    expect(busy.stdout).toContain('--wait');
+    expect(busy.stdout).not.toContain('wait_seconds');
+    const timedOut = await json(['lock', 'acquire', 'gaveup', '--wait', '2'], { BATON_AGENT: 'script-5' }, 75);
+    expect(timedOut).toMatchObject({ acquired: false, timed_out: true, holder: 'script-1' });
+    expect(timedOut).not.toHaveProperty('queue_position');
+    const released = await json(['lock', 'release', 'gaveup']);
+    expect(released['handed_to'] ?? []).toEqual([]);
+    expect(await json(['lock', 'check', 'gaveup'])).toMatchObject({ held: false });
+  });
+});
+
 describe('baton task --json', () => {
   it('add, list, ready, claim, done, fail, reset, show', async () => {
     expect(await json(['task', 'add', 'Write docs', '--id', 'docs', '--priority', '5', '--label', 'ci,docs'])).toMatchObject({ added: [{ id: 'docs', status: 'ready', priority: 5, labels: ['ci', 'docs'] }] });
@@ -167,5 +184,15 @@ describe('client errors', () => {
     expect(head).toMatch(/^LOCK\s+HOLDER\s+MODE\s+TOKEN\s+EXPIRES/);
     const row = rows.find((l) => l.startsWith('table-a'));
     expect(row!.indexOf('script-1')).toBe(head!.indexOf('HOLDER'));
+  });
+
+  it('human output: a record\'s values line up, however long its keys (claim_expires_in_s)', async () => {
+    await json(['task', 'add', 'Aligned', '--id', 'aligned']);
+    await json(['task', 'claim', 'aligned']);
+    const r = await baton(['task', 'show', 'aligned'], { ...env, NO_COLOR: '1' });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.search(/(?<=\S\s{2,})\S/)).filter((at, i, all) => at !== all[0])).toEqual([]);
+    expect(lines.some((l) => l.startsWith('claim_expires_in_s'))).toBe(true);
   });
 });

@@ -169,7 +169,8 @@ describe('baton run exit codes', () => {
     expect(now.stderr).toMatch(/BUSY: lock 'held'.*holder-2/);
     const later = await baton(['run', '--lock', 'held', '--wait', '1', '--json', '--', 'true'], env);
     expect(later.code).toBe(75);
-    expect(JSON.parse(later.stdout)).toMatchObject({ error: { code: 'BUSY', exit_code: 75, details: { acquired: false, holder: 'holder-2', queue_position: 1 } } });
+    expect(JSON.parse(later.stdout)).toMatchObject({ error: { code: 'BUSY', exit_code: 75, details: { acquired: false, holder: 'holder-2', timed_out: true } } });
+    expect((JSON.parse(later.stdout) as { error: { details: Record<string, unknown> } }).error.details).not.toHaveProperty('queue_position');
   });
 
   it('is 69 when no server answers', async () => {

@@ -87,6 +87,7 @@ describe('baton CLI', () => {
 
     const after = await baton(['status', '--data-dir', dataDir]);
     expect(after.code).toBe(1);
+    expect(after.stdout + after.stderr).toContain('baton start --daemon');
     expect((await baton(['stop', '--data-dir', dataDir])).code).toBe(1);
   });
 

@@ -81,6 +81,8 @@ describe('baton doctor', () => {
     const elsewhere = initRepo('http://127.0.0.1:9');
     const wrong = await doctorIn(elsewhere, ['--data-dir', server.dataDir]);
     expect(statusOf(wrong.report)).toMatchObject({ clients: 'warn', hooks: 'fail' });
+    // The hint is the command that fixes it, with this server's URL: a plain `baton init` would change nothing.
+    expect(wrong.report.checks.find((c) => c.id === 'clients')?.hint).toContain(`baton init --http ${new URL(server.url).origin}`);
     await server.stop();
   });
 

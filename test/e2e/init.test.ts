@@ -284,6 +284,16 @@ describe('baton init for each client', () => {
     expect(snapshot(linked)).toEqual(before);
   });
 
+  it('in a repository with no client\'s files, sets up Claude Code as the default and does not call it detected', async () => {
+    const repo = gitRepository(tempDir('baton-init-'), 'bare');
+    const home = tempDir('baton-home-');
+    const run = await baton(repo, home, ['init', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ clients: ['claude-code'], detected: false });
+    const again = await baton(repo, home, ['init']);
+    expect(again.stdout).toContain('clients: claude-code (detected');
+  });
+
   it('--no-http goes back to the stdio proxy', async () => {
     const repo = gitRepository(tempDir('baton-init-'), 'app');
     const home = tempDir('baton-home-');

@@ -7,7 +7,7 @@
  * another fencing token (it lapsed and was granted afresh: someone may have held
  * it meanwhile), or when no renewal got through before it would have lapsed.
  */
-import { acquireWaiting } from './acquire.js';
+import { acquireWaiting, blockedLine } from './acquire.js';
 import { ApiError, BusyError, UnreachableError } from './errors.js';
 import type { Answer, BatonClient } from './http-client.js';
 
@@ -143,6 +143,5 @@ export class LeaseSet {
 }
 
 function busy(what: string, answer: Answer): BusyError {
-  const message = str(answer['message']) || `${what} is busy`;
-  return new BusyError(`${what}: ${message}`, 'Wait longer (--wait SECONDS, or --wait forever), or run it later.', answer);
+  return new BusyError(`${what}: ${blockedLine(answer)}`, 'Wait longer (--wait SECONDS, or --wait forever), or run it later.', answer);
 }

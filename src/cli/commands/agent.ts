@@ -4,7 +4,7 @@
  */
 import { act, type CommonFlags, type Result } from '../act.js';
 import { ApiError } from '../client/errors.js';
-import { duration, table, type Paint } from '../output.js';
+import { duration, fields, table, type Paint } from '../output.js';
 
 interface AgentRow {
   id: string;
@@ -47,7 +47,7 @@ export async function agentShow(id: string, flags: CommonFlags): Promise<void> {
       const answer = await client.call('list_agents', { status: ALL, detail: true, limit: 200, ...(cursor ? { cursor } : {}) });
       const found = ((answer['agents'] ?? []) as (AgentRow & Record<string, unknown>)[]).find((a) => a.id === id);
       if (found) {
-        const human = (p: Paint): string => `${Object.entries(found).map(([k, v]) => `${p('bold', k.padEnd(14))} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n')}\n`;
+        const human = (p: Paint): string => fields(found, p);
         return { json: { agent: found }, human };
       }
       cursor = typeof answer['next_cursor'] === 'string' ? answer['next_cursor'] : undefined;

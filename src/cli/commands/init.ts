@@ -62,7 +62,7 @@ function describe(outcome: InitOutcome, command: 'init' | 'uninstall'): string {
   const where = outcome.scope === 'user' ? `your user configuration in ${outcome.root}` : outcome.root;
   lines.push(`baton ${command}${outcome.dryRun ? ' (dry run: nothing written)' : ''}: ${where}`);
   if (outcome.project && outcome.scope === 'project') lines.push(`project ${outcome.project.id} (${outcome.projectWhy ?? ''})`);
-  if (command === 'init') lines.push(`clients: ${outcome.clients.join(', ')}${outcome.detected ? ' (detected; choose with --client)' : ''}`);
+  if (command === 'init') lines.push(`clients: ${outcome.clients.join(', ')}${outcome.detected ? ' (detected; choose with --client)' : outcome.clients.length === 1 && outcome.clients[0] === 'claude-code' ? ' (choose others with --client)' : ''}`);
   const width = Math.max(0, ...outcome.files.map((file) => displayPath(outcome.root, file.path).length));
   for (const file of outcome.files) {
     const verb = VERB[file.action][outcome.dryRun ? 1 : 0];

@@ -4,7 +4,7 @@
  * in the FIFO queue as long as asked (client/acquire.ts), printing who holds it.
  */
 import { act, type CommonFlags, type Result } from '../act.js';
-import { acquireWaiting } from '../client/acquire.js';
+import { acquireWaiting, blockedLine } from '../client/acquire.js';
 import { EXIT } from '../client/exit-codes.js';
 import type { Answer } from '../client/http-client.js';
 import { duration, table, type Paint } from '../output.js';
@@ -35,7 +35,7 @@ interface WaiterRow {
 }
 
 const str = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
-const blockedLine = (answer: Answer): string => `${str(answer['message']) || `'${str(answer['name'])}' is busy.`}\n`;
+const busyLine = (answer: Answer): string => `${typeof answer['holder'] === 'string' ? `'${str(answer['name'])}' is ` : ''}${blockedLine(answer)}.\n`;
 
 export async function lockAcquire(name: string, flags: AcquireFlags): Promise<void> {
   await act(flags, async (client): Promise<Result> => {
@@ -53,14 +53,14 @@ export async function lockAcquire(name: string, flags: AcquireFlags): Promise<vo
       onBlocked: (blocked) => {
         // Say who holds it once per holder, on stderr: stdout is the result.
         const holder = str(blocked['holder']);
-        if ((flags.wait ?? 0) > 0 && !shown.has(holder)) process.stderr.write(`waiting: ${blockedLine(blocked)}`);
+        if ((flags.wait ?? 0) > 0 && !shown.has(holder)) process.stderr.write(`waiting: ${busyLine(blocked)}`);
         shown.add(holder);
       },
     });
     if (answer['acquired'] === true) {
       return { json: answer, human: (p: Paint) => `${p('green', 'acquired')} ${str(answer['name'])} token ${str(answer['token'])} (expires in ${duration(answer['expires_in_s'] as number)}${answer['renewed'] === true ? ', renewed' : ''})\n` };
     }
-    return { json: answer, human: (p: Paint) => `${p('yellow', 'busy:')} ${blockedLine(answer)}`, exitCode: EXIT.BUSY };
+    return { json: answer, human: (p: Paint) => `${p('yellow', 'busy:')} ${busyLine(answer)}  Wait (longer) with --wait SECONDS or --wait forever, or try later.\n`, exitCode: EXIT.BUSY };
   });
 }
 

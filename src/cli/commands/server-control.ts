@@ -54,7 +54,7 @@ export async function serverStatus(dataDir = defaultDataDir(), here?: StatusPlac
 
 async function serverHealth(dataDir: string): Promise<ServerStatus> {
   const record = readServerRecord(dataDir);
-  if (!record || !processAlive(record.pid)) return { running: false, message: `No Baton server is running for ${dataDir}.` };
+  if (!record || !processAlive(record.pid)) return { running: false, message: `No Baton server is running for ${dataDir}. Start one with baton start --daemon (an editor's baton mcp also starts it).` };
   try {
     const res = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(3000) });
     return { running: true, url: record.url, pid: record.pid, health: await res.json(), message: `Baton is running at ${record.url} (pid ${record.pid}).` };

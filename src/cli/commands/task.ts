@@ -8,7 +8,7 @@ import { act, type CommonFlags, type Result } from '../act.js';
 import { UsageError } from '../client/errors.js';
 import { EXIT } from '../client/exit-codes.js';
 import type { Answer } from '../client/http-client.js';
-import { table, type Paint } from '../output.js';
+import { fields, table, type Paint } from '../output.js';
 import { readTaskGraph } from './task-file.js';
 
 interface TaskRow {
@@ -89,10 +89,7 @@ export async function taskShow(id: string, flags: CommonFlags): Promise<void> {
   await act(flags, async (client): Promise<Result> => {
     const answer = await client.call('get_task', { task_id: id });
     const task = (answer['task'] ?? answer) as Record<string, unknown>;
-    const human = (p: Paint): string =>
-      `${Object.entries(task)
-        .map(([k, v]) => `${p('bold', k.padEnd(14))} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-        .join('\n')}\n`;
+    const human = (p: Paint): string => fields(task, p);
     return { json: answer, human };
   });
 }

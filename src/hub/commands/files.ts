@@ -108,7 +108,7 @@ export const fileCommands = [
         if (partial.ok) return { ...granted(partial.lease), overlaps: found.overlaps, message: `Reserved ${found.free.length} of ${wanted.length} paths; the others are held.` };
       }
       const holders = [...new Set(found.overlaps.map((o) => o.holder))].join(', ');
-      const free = found.free.length > 0 ? ` ${found.free.length} of your paths are free: take_free: true reserves those.` : '';
+      const free = found.free.length > 0 ? ` ${found.free.length} of your paths ${found.free.length === 1 ? 'is' : 'are'} free: take_free: true reserves ${found.free.length === 1 ? 'it' : 'those'}.` : '';
       return { reserved: false, overlaps: found.overlaps, ...(found.free.length > 0 ? { free_paths: found.free } : {}), message: `Reserved by ${holders}: coordinate with them or pick other files.${free}` };
     },
   }),

@@ -79,7 +79,8 @@ export function blockedAnswer(ctx: HubContext, resource: string, result: Blocked
   const lastSeen = holder ? secondsSince(holder.lastHeartbeat, now) : undefined;
   const expires = first ? secondsUntil(first.expiresAt, now) : undefined;
   const name = holder && holder.name !== holder.id ? `${holder.name} (${holder.id})` : first?.holder;
-  const who = first ? `'${resource}' is held by ${name ?? first.holder}${lastSeen !== undefined ? `, last seen ${Math.round(lastSeen / 60)} min ago` : ''}` : `'${resource}' is busy`;
+  const seen = lastSeen === undefined ? '' : `, last seen ${lastSeen < 60 ? `${Math.round(lastSeen)} s` : `${Math.round(lastSeen / 60)} min`} ago`;
+  const who = first ? `'${resource}' is held by ${name ?? first.holder}${seen}` : `'${resource}' is busy`;
   const queue = position !== undefined ? `; you are number ${position} in the queue (kept ${Math.round(ctx.config.waitGraceMs / 1000)} s: call again to keep waiting)` : result.waitersAhead > 0 ? `; ${result.waitersAhead} waiting` : '';
   const force = result.forceable ? ' The holder is stale: force: true breaks it.' : '';
   const next = position === undefined ? ' Pass wait_seconds to queue, or work on something else.' : '';

@@ -107,7 +107,7 @@ export const taskCommands = [
     toolset: 'tasks',
     description: 'Claim a task by id, or the best ready one (priority, then age). Keep the token: update_task needs it.',
     mutating: true,
-    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional().describe('Only tasks with all of them.'), ttl_seconds: ttlSeconds }),
+    input: z.object({ ...mutatingFields, task_id: taskId.optional(), labels: stringList(20).optional().describe('Only tasks with all of them.'), ttl_seconds: ttlSeconds.describe('Seconds (default 1800).') }),
     output: z.object({
       claimed: z.boolean(),
       token: z.number().int().optional(),
@@ -130,15 +130,18 @@ export const taskCommands = [
       }
       // Nothing ready: say what is coming, so the caller knows whether to wait.
       const [counts, claimed] = await Promise.all([ctx.store.countProject(call.project, now), ctx.store.listTasks(call.project, { status: ['claimed'], limit: 200 })]);
-      const lapse = Math.min(...claimed.map((t) => t.claim?.expiresAt ?? Infinity));
+      // The caller's own claims are not coming back to it: count and time only the others'.
+      const mine = claimed.filter((t) => t.claim?.agent === agent).length;
+      const lapse = Math.min(...claimed.filter((t) => t.claim?.agent !== agent).map((t) => t.claim?.expiresAt ?? Infinity));
       const pending = counts.tasks.pending ?? 0;
+      const yours = mine > 0 ? ` You hold ${mine} claim${mine === 1 ? '' : 's'}: finish with update_task.` : '';
       return {
         claimed: false,
         reason: 'none_ready' as const,
         pending,
-        claimed_by_others: counts.tasks.claimed ?? 0,
+        claimed_by_others: Math.max(0, (counts.tasks.claimed ?? 0) - mine),
         ...(Number.isFinite(lapse) ? { next_claim_expires_in_s: Math.round((lapse - now) / 1000) } : {}),
-        message: pending > 0 ? `No task is ready: ${pending} wait on dependencies.` : 'No task is ready or pending.',
+        message: `${pending > 0 ? `No task is ready: ${pending} wait${pending === 1 ? 's' : ''} on dependencies.` : 'No task is ready or pending.'}${yours}`,
       };
     },
   }),

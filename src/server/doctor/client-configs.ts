@@ -113,7 +113,7 @@ export function checkClientConfigs(cwd: string, serverUrl: string | undefined): 
   const checks: Check[] = [];
   const summary = `${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'} for ${manifest.clients.join(', ') || 'no client'} (${manifestFile})`;
   if (problems.length > 0) checks.push(check('clients', 'fail', problems.join('; '), 'Run baton init again to restore what it wrote.'));
-  else if (drift.length > 0) checks.push(check('clients', 'warn', drift.join('; '), 'Run baton init again (with --http URL for a shared server) so the clients point at this server.'));
+  else if (drift.length > 0) checks.push(check('clients', 'warn', drift.join('; '), `Run baton init --http ${server ?? 'URL'} so the clients call this server (a plain baton init points the hooks at the default http://127.0.0.1:3100).`));
   else checks.push(check('clients', 'ok', `init's configs are in place: ${summary}`));
   return { checks, hookRoutes };
 }

@@ -145,7 +145,7 @@ async function hooksCheck(routes: [string, string][], token: string | undefined)
       failures.push(`${url.href}: ${reason(error)}`);
     }
   }
-  if (failures.length > 0) return check('hooks', 'fail', failures.join('; '), 'Start the server the hooks call, or run baton init again so they call this one.');
+  if (failures.length > 0) return check('hooks', 'fail', failures.join('; '), 'Start the server the hooks call, or run baton init --http URL (this server\'s URL) so they call this one.');
   return check('hooks', 'ok', `${routes.length} hook route${routes.length === 1 ? '' : 's'} answer`);
 }
 

@@ -113,7 +113,9 @@ function* claimedBy(s: StepContext, taskId: string, agent: string, token: number
   const task = yield* requireTask(s, taskId);
   const claim = task.claim;
   if (task.status !== 'claimed' || !claim || claim.token !== token || claim.expiresAt <= s.now) {
-    const why = task.status === 'claimed' && claim && claim.token !== token ? 'it was claimed again since' : `the task is ${task.status}`;
+    // A claimant holding a live claim under another token mistyped it; anyone else's token was superseded.
+    const live = task.status === 'claimed' && claim && claim.expiresAt > s.now;
+    const why = live && claim.token !== token ? (claim.agent === agent ? 'you still hold its claim under another token: use the one claim_task gave you' : 'it was claimed again since') : `the task is ${task.status}`;
     throw new CoordinationError('LEASE_LOST', `Your claim on task '${taskId}' (token ${token}) is no longer valid: ${why}.`, { task_id: taskId, status: task.status });
   }
   if (claim.agent !== agent) {
