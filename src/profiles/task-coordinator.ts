@@ -3,32 +3,29 @@
  * worker slots, a task list with dependencies, claims by (taskId, workerId,
  * workerSlot), updates without a token. The mapping, all through hub commands:
  *
- * - A slot is the hub's worker-slot semaphore (config.workerSlots, default 5, the
- *   seed's too) plus a numbered lock `task-coordinator/slot-N` that gives it the
- *   seed's number: the lowest free one.
+ * - A slot is a numbered lock `task-coordinator/slot-N`, N in 1..config.workerSlots
+ *   (default 5, the seed's too): the lowest free one. Each acquire is one atomic
+ *   step, so two workers never get one number, and the locks alone bound the count.
  * - A task is a Baton task (id, description as title and description,
  *   dependencies); the seed's statuses are shown: ready or pending → available,
  *   claimed → working, done, failed.
  * - workerId is the Baton agent that claims (registered on first use), so only
- *   that worker may update its task. The claim's fencing token is kept server-side
- *   in shared state under (task, worker): update_task, which carries no token,
- *   passes it to the hub, so a worker whose claim lapsed and was taken over gets
- *   LEASE_LOST instead of overwriting the new claim.
+ *   that worker may update its task. update_task carries no token: the profile
+ *   reads the task's live claim and passes its fencing token only when the claim is
+ *   that worker's, so a worker whose claim lapsed and was taken over is refused
+ *   (NOT_HOLDER, or LEASE_LOST when it lapses mid-call) instead of overwriting the new claim. Nothing is stored beside the claim, so a
+ *   call cut between two steps leaves nothing behind.
  */
 import { z } from 'zod';
-import { CoordinationError, isCoordinationError } from '../core/errors.js';
+import { CoordinationError } from '../core/errors.js';
 import type { CommandOutput } from '../hub/command.js';
 import { allPages } from './pages.js';
 import { defineTool, type Profile, type ProfileContext } from './profile.js';
 
-/** The shared-state scope holding claim tokens, one key per (task, worker). */
-const CLAIMS_SCOPE = 'task-coordinator.claims';
 const slotLock = (slot: number): string => `task-coordinator/slot-${slot}`;
 const SLOT_LOCK = /^task-coordinator\/slot-(\d+)$/;
 /** Seconds a slot is held without a renewing claim_worker_slot (the seed held it until released). */
 const SLOT_TTL_S = 3_600;
-
-const claimKey = (taskId: string, workerId: string): string => `${taskId}/${workerId}`;
 
 const taskId = z.string().min(1).max(128).describe('Task id, e.g. TASK-001.');
 const workerId = z.string().min(1).max(128).describe("Your worker id, e.g. 'worker-1'.");
@@ -43,6 +40,7 @@ interface TaskRow {
   title: string;
   status: string;
   claimed_by?: string;
+  claim_token?: number;
   dependencies?: string[];
   description?: string;
   output?: unknown;
@@ -86,14 +84,16 @@ async function tasksOf(ctx: ProfileContext, status?: string[]): Promise<{ tasks:
   return { tasks: (rows as TaskRow[]).map(seedTask), truncated };
 }
 
-/** The claim token kept for (task, worker), or NOT_HOLDER saying to claim first. */
+/**
+ * The fencing token of `worker`'s live claim on `task`; NOT_HOLDER when another
+ * worker holds it or nobody does (claim first). Between this read and the update
+ * the claim may lapse: the hub then refuses the token (LEASE_LOST).
+ */
 async function tokenOf(ctx: ProfileContext, task: string, worker: string): Promise<number> {
-  try {
-    const entry = await ctx.read('retrieve_data', { scope: CLAIMS_SCOPE, key: claimKey(task, worker) });
-    const value = entry['value'] as { token?: unknown } | null;
-    if (typeof value?.token === 'number') return value.token;
-  } catch (error) {
-    if (!isCoordinationError(error) || error.code !== 'NOT_FOUND') throw error;
+  const row = (await ctx.read('get_task', { task_id: task }))['task'] as TaskRow;
+  if (row.claimed_by === worker && typeof row.claim_token === 'number') return row.claim_token;
+  if (row.claimed_by !== undefined) {
+    throw new CoordinationError('NOT_HOLDER', `Task '${task}' is claimed by '${row.claimed_by}', not by '${worker}' (a claim of yours lapsed and was taken over, if you had one).`, { task_id: task, worker_id: worker, holder: row.claimed_by });
   }
   throw new CoordinationError('NOT_HOLDER', `Worker '${worker}' holds no claim on task '${task}': call claim_task first.`, { task_id: task, worker_id: worker });
 }
@@ -108,16 +108,13 @@ export const claimWorkerSlot = defineTool({
     const me = await ctx.agent();
     const before = await slotRows(ctx);
     const mine = before.find((s) => s.workerId === me);
-    const semaphore: CommandOutput = await ctx.run('claim_worker_slot', { ttl_seconds: SLOT_TTL_S });
-    if (semaphore['claimed'] !== true) return { success: false, slot: null, message: `All ${ctx.workerSlots} worker slots are busy; release_worker_slot frees one.` };
     // Yours first (a renewal), then the free ones lowest first; a race lost to a peer moves on to the next.
     const order = [...(mine ? [mine] : []), ...before.filter((s) => !s.active)];
     for (const candidate of order) {
-      const got = await ctx.run('acquire_lock', { name: slotLock(candidate.slot), ttl_seconds: SLOT_TTL_S });
+      const got: CommandOutput = await ctx.run('acquire_lock', { name: slotLock(candidate.slot), ttl_seconds: SLOT_TTL_S });
       if (got['acquired'] === true) return { success: true, slot: candidate.slot };
     }
-    await ctx.run('release_worker_slot', {});
-    return { success: false, slot: null, message: 'Every numbered slot was taken meanwhile; call again.' };
+    return { success: false, slot: null, message: `All ${ctx.workerSlots} worker slots are busy; release_worker_slot frees one.` };
   },
 });
 
@@ -131,9 +128,6 @@ export const releaseWorkerSlot = defineTool({
     if (!row?.workerId) throw new CoordinationError('NOT_FOUND', `Worker slot ${input.slot} is not claimed.`, { slot: input.slot });
     // The seed releases a slot by its number, whoever took it: release as its holder.
     await ctx.runAs(row.workerId, 'release_lock', { name: slotLock(input.slot) });
-    await ctx.runAs(row.workerId, 'release_worker_slot', {}).catch((error: unknown) => {
-      if (!isCoordinationError(error) || (error.code !== 'NOT_HOLDER' && error.code !== 'NOT_FOUND')) throw error;
-    });
     return { success: true, slot: input.slot };
   },
 });
@@ -202,9 +196,7 @@ export const claimTask = defineTool({
     if (!slot?.active) throw new CoordinationError('NOT_HOLDER', `Worker slot ${input.workerSlot} is not claimed: call claim_worker_slot first.`, { slot: input.workerSlot });
     const out = await ctx.runAs(input.workerId, 'claim_task', { task_id: input.taskId });
     if (out['claimed'] !== true) return { success: false, taskId: input.taskId, reason: out['reason'], message: out['message'] };
-    const task = out['task'] as TaskRow;
-    await ctx.runAs(input.workerId, 'store_data', { scope: CLAIMS_SCOPE, key: claimKey(input.taskId, input.workerId), value: { token: out['token'] ?? null, slot: input.workerSlot } });
-    return { success: true, task: seedTask(task) };
+    return { success: true, task: seedTask(out['task'] as TaskRow) };
   },
 });
 
@@ -225,7 +217,6 @@ export const updateTask = defineTool({
           ? { ...base, status: 'released' }
           : { ...base, status: input.status === 'completed' ? 'done' : input.status, ...(input.output === undefined ? {} : { output: input.output }), ...(input.error === undefined ? {} : { error: input.error }) };
     const out = await ctx.runAs(input.workerId, 'update_task', hubInput);
-    if ('status' in hubInput) await ctx.runAs(input.workerId, 'delete_data', { scope: CLAIMS_SCOPE, key: claimKey(input.taskId, input.workerId) });
     const unblocked = out['unblocked'] as string[] | undefined;
     return { success: true, task: seedTask(out['task'] as TaskRow), ...(unblocked ? { unblocked } : {}) };
   },
