@@ -103,6 +103,23 @@ describe('baton run --lock', () => {
 });
 
 describe('baton run signals and lease loss', () => {
+  it('heartbeats while the command runs, so its holder stays active however long it takes', async () => {
+    const agentFile = join(dir, 'agent');
+    const live = spawnBaton(['run', '--lock', 'long-job', '--ttl', '2', '--', ...node(`require('fs').writeFileSync(${JSON.stringify(agentFile)}, process.env.BATON_AGENT);setTimeout(()=>{},2600)`)], env);
+    await until(() => existsSync(agentFile), 15_000, 'the command to start');
+    const agent = readFileSync(agentFile, 'utf8');
+    const lastHeartbeat = async (): Promise<number> =>
+      Date.parse((JSON.parse((await baton(['agent', 'show', agent, '--json'], env)).stdout) as { agent: { last_heartbeat: string } }).agent.last_heartbeat);
+    const first = await lastHeartbeat();
+    let later = first;
+    for (const deadline = Date.now() + 5_000; later <= first && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      later = await lastHeartbeat();
+    }
+    expect(later).toBeGreaterThan(first);
+    expect((await live.done).code).toBe(0);
+  });
+
   it('forwards SIGTERM, SIGINT and SIGHUP to the command and exits with its code', async () => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
       const marker = join(dir, `sig-${signal}`);

@@ -89,12 +89,15 @@ export class LeaseSet {
    */
   async renewAll(): Promise<{ lease: HeldLease; reason: string }[]> {
     const lost: { lease: HeldLease; reason: string }[] = [];
-    await Promise.all(
-      this.held.map(async (lease) => {
+    await Promise.all([
+      ...this.held.map(async (lease) => {
         const reason = await this.renew(lease);
         if (reason !== undefined) lost.push({ lease, reason });
       }),
-    );
+      // Presence is the holder's heartbeat, not its renewals: without one, a long command's holder would drift
+      // to stale and its leases become breakable while it runs. A missed heartbeat is not a lost lease.
+      this.client.call('heartbeat', { agent_id: this.client.identity.agent, activity: 'working' }).catch(() => undefined),
+    ]);
     return lost;
   }
 
