@@ -55,4 +55,11 @@ describe('noticesFor', () => {
     ]);
     expect(noticesFor('me', [posted(1, 'bob', 'thr-9', ['me'])])).toEqual(['1 new message for you from bob in thread thr-9: read it with get_inbox.']);
   });
+
+  it('tells the sender and the recipient of a message overdue for an ack, and nobody else', () => {
+    const overdue = e(1, 'message.overdue', { thread_id: 'thr-5', seq: 9, from: 'me', to: 'bob' }, undefined, 'thr-5');
+    expect(noticesFor('me', [overdue])).toEqual(['bob has not acked your message in thread thr-5: follow it up there, or send again.']);
+    expect(noticesFor('bob', [overdue])).toEqual(['A message from me in thread thr-5 needs your ack and is overdue: read it with get_inbox, then ack_messages.']);
+    expect(noticesFor('carol', [overdue])).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
  * model: a lock it waited for was granted, something it held was broken or expired,
  * a task it had went back to the pool, a consultation thread opened with it, the
  * messages delivered to it (counted in one sentence that says who sent them and
- * how many need an ack), a custom event addressed to it, or any other event whose
+ * how many need an ack), a message it sent or got that is overdue for an ack, a custom event addressed to it, or any other event whose
  * data names it as `to`. Its own doings are not news.
  */
 
@@ -60,6 +60,9 @@ function notice(me: string, e: NoticeEvent): string | undefined {
     case 'lease.expired':
       // Auto-reservations lapse between edits by design; only locks and slots are worth a word.
       return d['holder'] === me && d['kind'] !== 'files' ? `Your ${kindName} ${e.subject} expired: acquire it again if you still need it.` : undefined;
+    case 'message.overdue':
+      if (d['from'] === me) return `${text(d['to'])} has not acked your message in thread ${e.subject}: follow it up there, or send again.`;
+      return d['to'] === me ? `A message from ${text(d['from'])} in thread ${e.subject} needs your ack and is overdue: read it with get_inbox, then ack_messages.` : undefined;
     case 'task.requeued':
       return d['agent'] === me ? `Task ${e.subject} went back to the pool (${text(d['reason'])}).` : undefined;
     case 'custom': {

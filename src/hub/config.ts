@@ -70,6 +70,8 @@ export interface HubConfig {
   /** A consult thread's round deadline, and how many rounds a contest may open. */
   roundTimeoutMs: number;
   maxRounds: number;
+  /** How long a recipient has to ack a message sent with ack_required; then the sender hears it is overdue. */
+  ackDueMs: number;
   limits: LimitsConfig;
 }
 
@@ -92,5 +94,6 @@ export const DEFAULT_HUB_CONFIG: HubConfig = {
   editRetentionMs: 24 * 60 * 60_000,
   roundTimeoutMs: 10 * 60_000,
   maxRounds: 3,
+  ackDueMs: 30 * 60_000,
   limits: DEFAULT_LIMITS,
 };

@@ -232,6 +232,25 @@ describe('intents', () => {
 });
 
 describe('messages and activity', () => {
+  it('shows when an ack is due and that it is overdue, and tells the sender once', async () => {
+    await agents('alice', 'bob');
+    await run('alice', 'send_message', { to: ['bob'], text: 'release at 5?', ack_required: true });
+    const [delivery] = (await run('bob', 'get_inbox'))['deliveries'] as Out[];
+    expect(delivery).toMatchObject({ ack_required: true, due_at: new Date(clock.now() + 30 * 60_000).toISOString() });
+    expect(delivery).not.toHaveProperty('overdue');
+    clock.advance(30 * 60_000 + 1_000);
+    await hub.sweepOnce();
+    expect(((await run('bob', 'get_inbox'))['deliveries'] as Out[])[0]).toMatchObject({ overdue: true });
+    const told = async () => ((await run('alice', 'get_events', { types: ['message.overdue'] }))['events'] as Out[]).length;
+    expect(await told()).toBe(1);
+    await hub.sweepOnce();
+    expect(await told()).toBe(1);
+    await run('bob', 'ack_messages', { seqs: [delivery?.['seq']] });
+    const acked = ((await run('bob', 'get_inbox', { unread_only: false }))['deliveries'] as Out[])[0];
+    expect(acked).not.toHaveProperty('overdue');
+    expect(acked).not.toHaveProperty('due_at');
+  });
+
   it('broadcasts to live members, waits wake on a delivery, acks are idempotent', async () => {
     await agents('alice', 'bob', 'carol');
     const waiting = run('bob', 'get_inbox', { wait_seconds: 5 });

@@ -22,6 +22,8 @@ export interface ConsultPolicy {
   editRetentionMs: number;
   roundTimeoutMs: number;
   maxRounds: number;
+  /** How long a recipient has to ack a message that asks for one, before it is overdue. */
+  ackDueMs: number;
 }
 
 /** The conflict index as an announce step takes it: valid for its agents up to `seenThrough`, except the dirty ones. */
@@ -113,6 +115,8 @@ export interface DeliveryBody {
   importance: 'normal' | 'high';
   ack_required: boolean;
   acked_at: number | null;
+  /** When an ack is due (ack_required only); absent on deliveries written before it was kept. */
+  due_at?: number | null;
 }
 
 /** The dependency map doc (one per project, id 'current'), replaced whole. */

@@ -129,7 +129,7 @@ export class ConflictIndex {
 const INERT = new Set<string>([
   'lease.queued', 'lease.wait_ended', 'task.added', 'task.ready', 'state.stored', 'state.deleted', 'state.scope_deleted',
   'service.registered', 'service.health_reported', 'thread.opened', 'thread.proposed', 'thread.approved', 'thread.contested', 'thread.joined',
-  'thread.left', 'thread.resolved', 'thread.cancelled', 'message.posted', 'deps.map_set', 'action.logged', 'custom',
+  'thread.left', 'thread.resolved', 'thread.cancelled', 'message.posted', 'message.overdue', 'deps.map_set', 'action.logged', 'custom',
 ]);
 
 /**

@@ -57,6 +57,8 @@ export interface EventDataMap {
   'thread.resolved': { outcome: string; round: number };
   'thread.cancelled': { outcome: string };
   'message.posted': { thread_id: string; from: string; to: string[]; importance: string; ack_required: boolean };
+  /** A message that needs an ack passed its due time unacked (once, by the sweep). */
+  'message.overdue': { thread_id: string; seq: number; from: string; to: string };
   'file.edited': { agent: string; files: string[] };
   'deps.map_set': { version: number; modules: number; source: string | null };
   'action.logged': { summary: string };
@@ -72,7 +74,7 @@ export const EVENT_TYPES = [
   'service.registered', 'service.health_reported',
   'intent.announced', 'intent.renewed', 'intent.withdrawn', 'intent.done', 'intent.expired', 'intent.superseded',
   'thread.opened', 'thread.proposed', 'thread.approved', 'thread.contested', 'thread.joined', 'thread.left', 'thread.resolved', 'thread.cancelled',
-  'message.posted', 'file.edited', 'deps.map_set', 'action.logged',
+  'message.posted', 'message.overdue', 'file.edited', 'deps.map_set', 'action.logged',
   'custom',
 ] as const satisfies readonly EventType[];
 

@@ -36,7 +36,7 @@ async function inboxPage(ctx: HubContext, call: Call, agent: string, after: numb
   const posts = await Promise.all(pageRows.map((d) => ctx.store.consult.getDoc(call.project, 'post', d.body.post_id) as Promise<Doc<PostBody> | null>));
   const unread = await ctx.store.consult.listDocs(call.project, 'delivery', { owner: agent, status: 'unread' }, UNREAD_COUNTED);
   return {
-    deliveries: pageRows.map((d, i) => deliveryView(d, posts[i] ?? undefined)),
+    deliveries: pageRows.map((d, i) => deliveryView(d, posts[i] ?? undefined, ctx.now())),
     cursor: pageRows.at(-1)?.sort ?? after,
     unread_count: unread.length,
     truncated: rows.length > limit,

@@ -11,4 +11,5 @@ export const policyOf = (c: HubConfig): ConsultPolicy => ({
   editRetentionMs: c.editRetentionMs,
   roundTimeoutMs: c.roundTimeoutMs,
   maxRounds: c.maxRounds,
+  ackDueMs: c.ackDueMs,
 });

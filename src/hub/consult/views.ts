@@ -76,13 +76,17 @@ export const deliverySchema = z.object({
   text: z.string().optional(),
   importance: z.string().optional(),
   ack_required: z.boolean().optional(),
+  due_at: z.string().optional(),
+  overdue: z.boolean().optional(),
   acked_at: z.string().optional(),
 });
 
-export function deliveryView(d: Doc<DeliveryBody>, post: Doc<PostBody> | undefined): z.infer<typeof deliverySchema> {
+export function deliveryView(d: Doc<DeliveryBody>, post: Doc<PostBody> | undefined, now: number): z.infer<typeof deliverySchema> {
   const b = d.body;
+  const due = b.acked_at === null ? (b.due_at ?? null) : null;
   return compact({
     seq: d.sort, thread_id: b.thread_id, from: b.from, type: post?.body.type, text: post?.body.text,
-    importance: b.importance === 'high' ? 'high' : undefined, ack_required: b.ack_required || undefined, acked_at: b.acked_at === null ? undefined : iso(b.acked_at),
+    importance: b.importance === 'high' ? 'high' : undefined, ack_required: b.ack_required || undefined,
+    due_at: due === null ? undefined : iso(due), overdue: due !== null && now > due ? true : undefined, acked_at: b.acked_at === null ? undefined : iso(b.acked_at),
   });
 }

@@ -35,7 +35,7 @@ async function populate(t: StoreTestEnv): Promise<void> {
   await t.store.consult.setDependencyMap(t.ctx(), 'alice', { 'src/auth.ts': ['src/db.ts'] }, 'test', null);
 }
 
-const CONSULT_POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3 };
+const CONSULT_POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3, ackDueMs: 30 * MINUTE };
 
 /** The snapshot as a backup file carries it: JSON, so no engine-specific value survives by accident. */
 const asFile = (snapshot: ProjectSnapshot): ProjectSnapshot => JSON.parse(JSON.stringify(snapshot)) as ProjectSnapshot;

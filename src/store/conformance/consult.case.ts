@@ -11,7 +11,7 @@ import { ConflictIndex } from '../../core/consult/conflict-index.js';
 import type { AnnounceInput, ConsultPolicy, IndexHandle, IndexObservation, IndexSnapshot } from '../consult-port.js';
 import { expectCode, MINUTE, ofType, SECOND, THRESHOLDS, SWEEP_POLICY, type Harness, type StoreTestEnv } from './harness.js';
 
-const POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3 };
+const POLICY: ConsultPolicy = { thresholds: THRESHOLDS, editWindowMs: 30 * MINUTE, editDecayMs: 120 * MINUTE, editRetentionMs: 24 * 60 * MINUTE, roundTimeoutMs: 10 * MINUTE, maxRounds: 3, ackDueMs: 30 * MINUTE };
 
 let n = 0;
 const announce = (t: StoreTestEnv, agent: string, targets: string[], extra: Partial<AnnounceInput> = {}) => {
@@ -173,6 +173,25 @@ export function consultCases({ it }: Harness): void {
     expect((await t.store.consult.ackMessages(t.ctx(), 'bob', null, all[2]?.sort ?? 0)).result).toHaveLength(2);
     expect(await t.store.consult.listDocs(t.project, 'delivery', { owner: 'bob', status: 'unread' }, 10)).toHaveLength(1);
     await expectCode(t.store.consult.sendMessage(t.ctx(), { agent: 'alice', to: ['ghost'], subject: 's', text: 'x', importance: 'normal', ackRequired: false, threadId: null, newThreadId: 'thr-g', policy: POLICY }), 'NOT_FOUND');
+  });
+
+  it('marks a message unacked at its due time overdue once, and never one acked in time', async (t) => {
+    for (const a of ['alice', 'bob', 'carol']) await t.register(a);
+    const send = (to: string, id: string) => t.store.consult.sendMessage(t.ctx(), { agent: 'alice', to: [to], subject: 's', text: 'ack me', importance: 'normal', ackRequired: true, threadId: null, newThreadId: id, policy: POLICY });
+    await send('bob', 'thr-o1');
+    await send('carol', 'thr-o2');
+    const [carols] = await t.store.consult.listDocs(t.project, 'delivery', { owner: 'carol' }, 10);
+    expect(carols?.expiresAt).toBe(t.clock.now() + POLICY.ackDueMs);
+    await t.store.consult.ackMessages(t.ctx(), 'carol', [carols?.sort ?? 0], null);
+    t.clock.advance(POLICY.ackDueMs - SECOND);
+    expect(ofType((await t.store.sweep(t.clock.now(), SWEEP_POLICY)).events, 'message.overdue')).toEqual([]);
+    t.clock.advance(2 * SECOND);
+    const overdue = ofType((await t.store.sweep(t.clock.now(), SWEEP_POLICY)).events, 'message.overdue');
+    expect(overdue.map((e) => e.data)).toEqual([{ thread_id: 'thr-o1', seq: expect.any(Number) as number, from: 'alice', to: 'bob' }]);
+    t.clock.advance(POLICY.ackDueMs);
+    expect(ofType((await t.store.sweep(t.clock.now(), SWEEP_POLICY)).events, 'message.overdue')).toEqual([]);
+    // Still unread, and readable: overdue is news, not a state.
+    expect(await t.store.consult.listDocs(t.project, 'delivery', { owner: 'bob', status: 'unread' }, 10)).toHaveLength(1);
   });
 
   it('scores reservations and claimed tasks without any intent, and the dependency map versions', async (t) => {

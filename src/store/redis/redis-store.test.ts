@@ -73,7 +73,7 @@ describe('Redis store', () => {
     stores.push(store);
     const ctx = { project: 'p', now: clock.now() };
     await store.registerMember(ctx, { id: 'a', kind: 'agent', name: 'a', modules: [], metadata: {}, service: null });
-    await store.consult.recordEdits(ctx, 'a', ['x.ts', 'y.ts'], { thresholds: THRESHOLDS, editWindowMs: 60_000, editDecayMs: 120_000, editRetentionMs: 86_400_000, roundTimeoutMs: 60_000, maxRounds: 3 });
+    await store.consult.recordEdits(ctx, 'a', ['x.ts', 'y.ts'], { thresholds: THRESHOLDS, editWindowMs: 60_000, editDecayMs: 120_000, editRetentionMs: 86_400_000, roundTimeoutMs: 60_000, maxRounds: 3, ackDueMs: 60_000 });
     // The members an older Baton wrote: K|O|S, kind and id, no sort.
     const index = createKeys(prefix).project('p').docIndex;
     await admin.del(index);

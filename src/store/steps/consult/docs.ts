@@ -38,6 +38,8 @@ export interface Posting {
   text: string;
   importance: 'normal' | 'high';
   ackRequired: boolean;
+  /** With ackRequired: when each recipient's ack is due (the delivery is due to the sweep then). */
+  ackDueAt?: number;
   to: string[];
 }
 
@@ -54,8 +56,9 @@ export function delivered(s: StepContext, p: Posting): Doc<PostBody> {
   };
   s.put('doc', post);
   for (const agent of to) {
-    const body: DeliveryBody = { thread_id: p.thread.id, post_id: post.id, from: p.from, importance: p.importance, ack_required: p.ackRequired, acked_at: null };
-    s.put('doc', { kind: 'delivery', id: deliveryId(agent, e.id), owner: agent, status: 'unread', sort: e.id, expiresAt: null, body });
+    const due = p.ackRequired ? (p.ackDueAt ?? null) : null;
+    const body: DeliveryBody = { thread_id: p.thread.id, post_id: post.id, from: p.from, importance: p.importance, ack_required: p.ackRequired, acked_at: null, ...(due === null ? {} : { due_at: due }) };
+    s.put('doc', { kind: 'delivery', id: deliveryId(agent, e.id), owner: agent, status: 'unread', sort: e.id, expiresAt: due, body });
   }
   return post;
 }

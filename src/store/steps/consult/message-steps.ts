@@ -44,7 +44,7 @@ export function* sendMessage(s: StepContext, input: SendInput): StepGen<{ thread
     s.emit(event('thread.opened', me, t.id, { kind: t.kind, initiator: me, participants: to.slice(0, 50), files: [] }));
   }
   const recipients = thread.body.participants.map((p) => p.agent).filter((a) => a !== me);
-  const post = delivered(s, { thread: thread.body, from: me, type: 'message', text: input.text, importance: input.importance, ackRequired: input.ackRequired, to: recipients });
+  const post = delivered(s, { thread: thread.body, from: me, type: 'message', text: input.text, importance: input.importance, ackRequired: input.ackRequired, ackDueAt: s.now + input.policy.ackDueMs, to: recipients });
   return { thread, post, recipients };
 }
 
@@ -64,7 +64,7 @@ export function* ackMessages(s: StepContext, agent: string, seqs: number[] | nul
       out.set(d.sort, body.acked_at);
       continue;
     }
-    s.put('doc', { ...d, status: 'acked', body: { ...body, acked_at: s.now } });
+    s.put('doc', { ...d, status: 'acked', expiresAt: null, body: { ...body, acked_at: s.now } });
     out.set(d.sort, s.now);
   }
   return [...out].sort(([a], [b]) => a - b).map(([seq, at]) => ({ seq, acked_at: at }));
