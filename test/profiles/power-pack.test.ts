@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/main.js';
 import { call, callError, httpClient, modernHttpClient, startInProcess } from '../support/mcp.js';
+import { racePytest } from '../support/lock-race.js';
 import { randomId } from '../support/server.js';
 
 const PROFILE = { profile: 'power-pack' };
@@ -110,23 +111,7 @@ describe('profile power-pack', () => {
   it('16 sessions racing for pytest: never two holders, no server error', async () => {
     const project = randomId('pp');
     const clients = await Promise.all(Array.from({ length: 16 }, (_, i) => session(project, `racer-${i}`)));
-    let holding = 0;
-    let maxHolding = 0;
-    let acquisitions = 0;
-    await Promise.all(
-      clients.map(async (client) => {
-        for (let round = 0; round < 6; round++) {
-          const got = await call(client, 'acquire_lock', { lock_name: 'pytest', timeout: 30 });
-          if (got['success'] !== true) continue;
-          holding += 1;
-          acquisitions += 1;
-          maxHolding = Math.max(maxHolding, holding);
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          holding -= 1;
-          await call(client, 'release_lock', { lock_name: 'pytest' });
-        }
-      }),
-    );
+    const { maxHolding, acquisitions } = await racePytest(clients, 6);
     expect(maxHolding).toBe(1);
     expect(acquisitions).toBeGreaterThan(0);
     await Promise.all(clients.map((c) => c.close()));
