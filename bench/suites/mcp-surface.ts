@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { ALWAYS_ON, TOOLSETS } from '../../src/hub/command.js';
+import { ALWAYS_ON, OPT_IN_TOOLSETS, TOOLSETS } from '../../src/hub/command.js';
 import { loadServerConfig } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/main.js';
 import { createHistogram, toMeasurement } from '../lib/histogram.js';
@@ -206,10 +206,15 @@ export const suite: BenchSuite = {
       check('default catalog (tools/list + instructions)', byDefault.total, '<=', DEFAULT_CATALOG, 'tokens', `${byDefault.tools.length} tools ${fmt(toolsSum(byDefault))} + instructions ${fmt(byDefault.instructions)}`),
       check('every toolset on (?toolsets=all)', all.total, '<=', FULL_CATALOG, 'tokens', `${all.tools.length} tools ${fmt(toolsSum(all))} + instructions ${fmt(all.instructions)}`),
     );
+    // Opt-in toolsets (operator) are offered only by a server configured with them.
+    const everything = await startServer({ ...config, dataDir: ctx.tempDir('mcp-surface-all'), tokens: [], toolsets: [...TOOLSETS], store: { kind: 'sqlite', url: undefined, namespace: undefined } }, silent);
+    ctx.defer(() => everything.close());
+    const withOptIn = await catalogOf(ctx, everything, 'all');
+    checks.push(check(`every toolset on, ${OPT_IN_TOOLSETS.join(', ')} included (a server configured with all)`, withOptIn.total, '<=', FULL_CATALOG, 'tokens', `${withOptIn.tools.length} tools ${fmt(toolsSum(withOptIn))} + instructions ${fmt(withOptIn.instructions)}`));
     const alwaysOn = await catalogOf(ctx, server, ALWAYS_ON.join(','));
     const base = new Set(alwaysOn.tools.map((t) => t.name));
     const alone: string[] = [`${ALWAYS_ON.join('+')} ${fmt(alwaysOn.total)} (${alwaysOn.tools.length} tools)`];
-    for (const toolset of TOOLSETS.filter((t) => !ALWAYS_ON.includes(t))) {
+    for (const toolset of TOOLSETS.filter((t) => !ALWAYS_ON.includes(t) && !OPT_IN_TOOLSETS.includes(t))) {
       const c = await catalogOf(ctx, server, toolset);
       const own = c.tools.filter((t) => !base.has(t.name));
       alone.push(`${toolset} ${fmt(c.total)} (its ${own.length} tools ${fmt(own.reduce((n, t) => n + (c.perTool[t.name] ?? 0), 0))})`);
