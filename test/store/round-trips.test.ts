@@ -1,7 +1,8 @@
 /**
  * @module The cost of the hot calls, in round trips to each engine (statements on
  * SQLite and PostgreSQL, commands on Redis), once the project is warm: a lock
- * acquire and release, a claim and completion, a heartbeat, a state write. The
+ * acquire and release, a claim and completion, a heartbeat, a state write, and
+ * the counts coordinator_status shows. The
  * step engine's promise is one round trip per call on the shared engines; this
  * test keeps a chatty pattern from creeping back.
  */
@@ -23,14 +24,16 @@ interface Budget {
   complete: number;
   heartbeat: number;
   putState: number;
+  counts: number;
 }
 
 const engines: { name: string; open: () => Promise<Store>; budget: Budget }[] = [
   // SQLite runs in process: these are statements, each microseconds, not network round trips.
   // complete reads the live intents too: a completed task marks the intents announced for it done.
-  { name: 'sqlite', open: () => Promise.resolve(createSqliteStore({ path: ':memory:' })), budget: { acquire: 7, release: 7, claim: 7, complete: 8, heartbeat: 4, putState: 6 } },
-  { name: 'postgres', open: () => createPostgresStore({ connectionString: PG_URL, schema: `rt_${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1 } },
-  { name: 'redis', open: () => createRedisStore({ url: REDIS_URL, prefix: `baton-rt-${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1 } },
+  { name: 'sqlite', open: () => Promise.resolve(createSqliteStore({ path: ':memory:' })), budget: { acquire: 7, release: 7, claim: 7, complete: 8, heartbeat: 4, putState: 6, counts: 4 } },
+  // The counts are four statements on PostgreSQL, sent together (one round trip of latency).
+  { name: 'postgres', open: () => createPostgresStore({ connectionString: PG_URL, schema: `rt_${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1, counts: 4 } },
+  { name: 'redis', open: () => createRedisStore({ url: REDIS_URL, prefix: `baton-rt-${randomUUID().slice(0, 8)}` }), budget: { acquire: 1, release: 1, claim: 1, complete: 1, heartbeat: 1, putState: 1, counts: 1 } },
 ];
 
 const opened: Store[] = [];
@@ -67,6 +70,7 @@ describe.each(engines)('round trips per hot call on $name', ({ open, budget }) =
       complete: 0,
       heartbeat: await cost(() => store.heartbeat(ctx(), { id: 'alice', activity: 'working', currentFile: null, metadata: undefined })),
       putState: await cost(() => store.putState(ctx(), { scope: 's', key: 'k', value: 1, actor: 'alice' })),
+      counts: await cost(() => store.countProject(project, store.clock.now())),
     };
     let claimed: Awaited<ReturnType<Store['claimTask']>> | undefined;
     measured.claim = await cost(async () => {
