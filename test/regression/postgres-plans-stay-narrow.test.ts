@@ -9,7 +9,9 @@
  * take_holds run is planned on a migrated schema seeded with enough rows (20 busy
  * projects, 2,000 idle ones) and ANALYZEd: each must use the index meant for it,
  * no write may touch a row but through its primary key, and every index must be
- * used by some statement.
+ * used by some statement. The functions' inner plans come from auto_explain,
+ * loaded for this session only (LOAD needs a superuser, as the test database's
+ * `postgres` role is), the call rolled back.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
