@@ -8,6 +8,8 @@
  * are written straight into the engine (history-seed.ts) between the runs, and
  * each project is measured by a store opened after its seeding (as after a
  * restart); each figure is a ratio to the fresh project's in the same run.
+ * Beside each PostgreSQL figure, as in stores-postgres: the disk's flush latency
+ * and WAL syncs per commit over that run (pg-probe.ts).
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +20,7 @@ import type { EventBus } from '../../src/bus/event-bus.js';
 import { PG_URL, postgresEngine, REDIS_URL, redisEngine, type StoreEngine } from '../lib/engines.js';
 import { postgresSeeder, redisSeeder, sqliteSeeder, type HistorySeeder } from '../lib/history-seed.js';
 import { agentOf, CPU_NOTE, emptyPool, hubSurface, measureLockPairs, measureTaskPairs, storeTiming, type PairOptions } from '../lib/pairs.js';
+import { openPgProbe, type PgProbe } from '../lib/pg-probe.js';
 import { addCheck } from '../lib/explain.js';
 import { ratioCheck } from '../lib/report.js';
 import { claimNamespace } from '../lib/store-bench.js';
@@ -47,6 +50,8 @@ interface ScaleEngine {
   /** First guess of the 64-caller task pair rate, to size the first pool. */
   expectedRate: number;
   claim(ctx: BenchContext): Target;
+  /** What is measured around each of the engine's runs (PostgreSQL: flush latency, WAL syncs per commit). */
+  probe?(ctx: BenchContext): Promise<PgProbe>;
 }
 
 function sharedTarget(ctx: BenchContext, engine: StoreEngine, seederOf: (namespace: string) => Promise<HistorySeeder>): Target {
@@ -80,6 +85,7 @@ const ENGINES: ScaleEngine[] = [
     serverProcess: postgresEngine.serverProcess,
     expectedRate: 2500,
     claim: (ctx) => sharedTarget(ctx, postgresEngine, (schema) => postgresSeeder(PG_URL, schema)),
+    probe: (ctx) => openPgProbe(ctx, PG_URL),
   },
 ];
 
@@ -107,7 +113,9 @@ async function timed(ctx: BenchContext, what: string, work: () => Promise<void>)
  */
 async function measureEngine(ctx: BenchContext, engine: ScaleEngine, sizes: Sizes, notes: string[]): Promise<{ measurements: Measurement[]; checks: Check[] }> {
   const target = engine.claim(ctx);
-  const options: PairOptions = { timing: storeTiming(ctx, engine.name === 'postgres' ? 1000 : 600), cpu: { serverProcess: engine.serverProcess } };
+  const probe = await engine.probe?.(ctx);
+  if (probe) notes.push(`${engine.name}: ${probe.flushWhere}`);
+  const options: PairOptions = { timing: storeTiming(ctx, engine.name === 'postgres' ? 1000 : 600), cpu: { serverProcess: engine.serverProcess }, probe };
   const measure = async (project: string, label: string): Promise<Figures> => {
     const opened = await target.open();
     // Retention above the seeded history, so the sweep keeps it; the sweep still looks for what is due every second.

@@ -210,6 +210,16 @@ describe('session macros', () => {
     expect(started['next']).toEqual(expect.stringContaining('update_task'));
   });
 
+  it('shows the best ready tasks in the order claim_task hands them out', async () => {
+    const tasks = [{ id: 'old-low', priority: 0 }, { id: 'high', priority: 5 }, { id: 'later-high', priority: 5 }, { id: 'mid', priority: 1 }, { id: 'negative', priority: -1 }];
+    await run('add_task', { tasks: tasks.map((t) => ({ ...t, title: t.id })) });
+    const shown = ((await run('start_session', {}, as('alice')))['tasks'] as { best_ready: { id: string }[] }).best_ready.map((t) => t.id);
+    const claimed: string[] = [];
+    for (let i = 0; i < shown.length; i += 1) claimed.push(((await run('claim_task', {}, as('alice')))['task'] as { id: string }).id);
+    expect(shown).toEqual(['high', 'later-high', 'mid']);
+    expect(claimed).toEqual(shown);
+  });
+
   it('repeats nothing of a retried start_session with the same request id', async () => {
     await run('add_task', { tasks: [{ id: 'a', title: 'A' }, { id: 'b', title: 'B' }] });
     const first = await run('start_session', { claim: true, request_id: 's-1' }, as('alice'));

@@ -61,3 +61,9 @@ export const isLive = (lease: Pick<Lease, 'expiresAt'>, now: number): boolean =>
  */
 export const leaseId = (request: Pick<LeaseRequest, 'kind' | 'resource' | 'holder'>): string =>
   request.kind === 'files' ? request.resource : `${request.kind}#${request.resource}#${request.holder}`;
+
+/** The kind of the lease with this id: leaseId read backwards (a reservation id has no `#`). */
+export function leaseKindOf(id: string): LeaseKind {
+  const head = id.split('#', 1)[0];
+  return id.includes('#') && (head === 'lock' || head === 'slot') ? head : 'files';
+}

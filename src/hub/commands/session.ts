@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { invalidInput, isCoordinationError } from '../../core/errors.js';
 import { assertLockName } from '../../core/leases/lock-name.js';
 import { deriveStatus } from '../../core/presence/member.js';
+import { compareForClaim } from '../../core/tasks/task-graph.js';
 import { defineCommand, mutatingFields } from '../command.js';
 import type { Call, HubContext } from '../context.js';
 import { waitSeconds } from '../fields.js';
@@ -86,7 +87,7 @@ async function digest(ctx: HubContext, call: Call, me: string) {
     ctx.store.getState(call.project, HANDOVER.scope, HANDOVER.key, now),
   ]);
   const live = members.filter((m) => m.id !== me && ['active', 'idle'].includes(deriveStatus(m, now, ctx.config.thresholds)));
-  const best = [...ready].sort((a, b) => b.priority - a.priority || a.seq - b.seq).slice(0, READY_SHOWN);
+  const best = [...ready].sort(compareForClaim).slice(0, READY_SHOWN);
   const handover = note && typeof (note.value as { note?: unknown }).note === 'string' ? (note.value as z.infer<typeof handoverSchema>) : undefined;
   return {
     others: { live: live.length, agents: live.slice(0, AGENTS_SHOWN).map((m) => agentSummary(m, now, ctx.config.thresholds)) },

@@ -335,4 +335,20 @@ export function leaseCases({ it }: Harness): void {
     // A lock of the same name is another kind: slots never conflict with it.
     granted(await t.acquire('erin', 'workers'));
   });
+
+  it('counts tasks by status, live leases by kind and waiters still waiting, leaving out what expired', async (t) => {
+    await t.register('alice');
+    await t.addTasks([{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd', dependencies: ['a'] }]);
+    expect((await t.store.claimTask(t.ctx(), { agent: 'alice', ttlMs: HOUR })).result.ok).toBe(true);
+    granted(await t.acquire('alice', 'pytest'));
+    granted(await t.acquire('alice', 'short', { ttlMs: 10 * SECOND }));
+    granted(await t.acquire('bob', 'workers', { kind: 'slot', mode: 'shared', limit: 2 }));
+    granted(await t.reserve('carol', ['src/**']));
+    blocked(await t.acquire('dave', 'pytest', { queueMs: MINUTE }));
+    blocked(await t.acquire('erin', 'pytest', { queueMs: 5 * SECOND }));
+    t.clock.advance(20 * SECOND);
+    const lastEventId = (await t.events()).at(-1)?.id;
+    expect(await t.store.countProject(t.project, t.clock.now())).toEqual({ tasks: { ready: 2, claimed: 1, pending: 1 }, leases: { lock: 1, slot: 1, files: 1 }, waiters: 1, lastEventId });
+    expect(await t.store.countProject(t.otherProject, t.clock.now())).toEqual({ tasks: {}, leases: {}, waiters: 0, lastEventId: 0 });
+  });
 }

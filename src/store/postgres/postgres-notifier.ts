@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { StoreNotifier } from '../store.js';
 import { channelOf, checkSchema, clientConfig, DEFAULT_SCHEMA, type ConnectionOptions } from './connection.js';
 import { translatePgError } from './postgres-errors.js';
+import { num, str } from '../sql-rows.js';
+import { rows } from './postgres-statements.js';
 
 export interface PostgresNotifierOptions extends ConnectionOptions {
   /** The schema of the store the coordinators share. Default `baton`. */
@@ -75,9 +77,9 @@ export function createPostgresNotifier(options: PostgresNotifierOptions): Postgr
       await client.connect();
       await client.query(`LISTEN "${channel}"`);
       // Listening now: anything committed from here on is announced; the heads cover what came before.
-      const { rows } = await client.query<{ id: string; last_event_id: string }>(`SELECT id, last_event_id FROM "${schema}".projects`);
+      const heads = await rows(client, 'list_log_heads', []);
       listener = client;
-      handlers?.onResync(new Map(rows.map((r) => [r.id, Number(r.last_event_id)])), false);
+      handlers?.onResync(new Map(heads.map((r) => [str(r['id']), num(r['last_event_id'])])), false);
     } catch (error) {
       client.removeAllListeners('notification');
       await client.end().catch(() => undefined);

@@ -1,5 +1,5 @@
 /**
- * @module A plan as the JSON document apply_plan (migrations/0003_steps.sql)
+ * @module A plan as the JSON document apply_plan (migrations/0003_steps.sql, last defined in 0007)
  * takes: one array of rows per table and kind of change, keyed by column name,
  * so the function writes each with one set-based statement. Values that may be a
  * JSON null (a state value, a recorded result) travel as JSON text.

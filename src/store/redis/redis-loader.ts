@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import { CoordinationError } from '../../core/errors.js';
 import type { BatonEvent } from '../../core/events/event.js';
-import { isLive, type Lease, type LeaseKind, type Waiter } from '../../core/leases/lease.js';
+import { isLive, leaseKindOf, type Lease, type LeaseKind, type Waiter } from '../../core/leases/lease.js';
 import type { Member } from '../../core/presence/member.js';
 import type { StateEntry } from '../../core/state/entry.js';
 import type { Task, TaskStatus } from '../../core/tasks/task.js';
@@ -198,15 +198,18 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
     }),
     countProject: (project, now) => guarded(async () => {
       const k = keys.project(project);
+      const reply = (await scripts['count-project']([k.meta, k.leaseExpiry, k.waiterDeadlines, ...TASK_STATUS_ORDER.map((s) => k[`status:${s}`])], [now])) as (number | string)[];
       const tasks: Partial<Record<TaskStatus, number>> = {};
-      for (const status of TASK_STATUS_ORDER) {
-        const n = await client.zcard(k[`status:${status}`]);
+      TASK_STATUS_ORDER.forEach((status, i) => {
+        const n = Number(reply[2 + i]);
         if (n > 0) tasks[status] = n;
-      }
+      });
       const leases: Partial<Record<LeaseKind, number>> = {};
-      for (const l of parseAll<Lease>(await client.hvals(k.leases))) if (isLive(l, now)) leases[l.kind] = (leases[l.kind] ?? 0) + 1;
-      const waiters = await client.zcount(k.waiterDeadlines, `(${now}`, '+inf');
-      return { tasks, leases, waiters, lastEventId: Number((await client.hget(k.meta, 'last')) ?? 0) };
+      for (const id of reply.slice(2 + TASK_STATUS_ORDER.length)) {
+        const kind = leaseKindOf(String(id));
+        leases[kind] = (leases[kind] ?? 0) + 1;
+      }
+      return { tasks, leases, waiters: Number(reply[1]), lastEventId: Number(reply[0]) };
     }),
     getDoc: (project, kind, id) => guarded(async () => {
       const text = await client.hget(keys.project(project).docs, docKey(kind, id));
