@@ -15,6 +15,8 @@ export interface PayloadContext {
   file?: string;
   /** Repository-relative path, for clients that send patches. */
   relative?: string;
+  /** SessionEnd's `reason` (default: the client's ordinary exit). */
+  reason?: string;
 }
 
 const claude = (event: HookEvent, c: PayloadContext): Record<string, unknown> => {
@@ -29,7 +31,7 @@ const claude = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'Stop', stop_hook_active: false };
     case 'session-end':
-      return { ...base, hook_event_name: 'SessionEnd', reason: 'prompt_input_exit' };
+      return { ...base, hook_event_name: 'SessionEnd', reason: c.reason ?? 'prompt_input_exit' };
   }
 };
 
@@ -63,7 +65,7 @@ const cursor = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'stop', status: 'completed', loop_count: 0 };
     case 'session-end':
-      return { ...base, session_id: c.session, hook_event_name: 'sessionEnd', reason: 'completed', duration_ms: 1000 };
+      return { ...base, session_id: c.session, hook_event_name: 'sessionEnd', reason: c.reason ?? 'completed', duration_ms: 1000 };
   }
 };
 
@@ -79,7 +81,7 @@ const gemini = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'AfterAgent', prompt: 'p', prompt_response: 'r', stop_hook_active: false };
     case 'session-end':
-      return { ...base, hook_event_name: 'SessionEnd', reason: 'exit' };
+      return { ...base, hook_event_name: 'SessionEnd', reason: c.reason ?? 'exit' };
   }
 };
 
