@@ -7,7 +7,7 @@
  * by an HTTP hook (Claude Code: no process per tool call) or by the command shim
  * `baton-hook <client> <event>` (a file that loads nothing of the server).
  * Formats, as each client's hook reference documents them (the references and
- * their dates are cited in docs/clients/*): Claude Code `.claude/settings.json`
+ * the client releases each format needs are cited in docs/clients/*): Claude Code `.claude/settings.json`
  * `hooks.<Event>[]`, Codex `.codex/hooks.json` (hooks on by default; `apply_patch`
  * emits PreToolUse/PostToolUse with the patch in `tool_input.command`), Cursor
  * `.cursor/hooks.json` (`version: 1`), Gemini CLI `.gemini/settings.json` `hooks.<Event>[]`.
