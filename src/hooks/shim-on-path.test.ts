@@ -30,6 +30,16 @@ describe.skipIf(process.platform === 'win32')('findOnPath', () => {
     expect(findOnPath('baton-hook', {})).toBeUndefined();
   });
 
+  it('skips the node_modules/.bin directories npx and npm run put on PATH for their command only', () => {
+    const cache = bin({});
+    mkdirSync(join(cache, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(cache, 'node_modules', '.bin', 'baton-hook'), '#!/bin/sh\n');
+    chmodSync(join(cache, 'node_modules', '.bin', 'baton-hook'), 0o755);
+    expect(findOnPath('baton-hook', { PATH: join(cache, 'node_modules', '.bin') })).toBeUndefined();
+    const global = bin({ 'baton-hook': 0o755 });
+    expect(findOnPath('baton-hook', { PATH: [join(cache, 'node_modules', '.bin/'), global].join(delimiter) })).toBe(join(global, 'baton-hook'));
+  });
+
   it('takes a path as it is, relative to the directory given', () => {
     const dir = bin({ 'baton-hook': 0o755 });
     mkdirSync(join(dir, 'sub'));
