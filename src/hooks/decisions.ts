@@ -11,7 +11,9 @@
  * - post-tool: records the edit (a `file.edited` event) and answers what is new for this
  *   agent since its last notice; each notice is given once (a compare-and-set cursor).
  * - stop: the turn ended: releases the auto-reservations (explicit ones keep their TTL).
- * - session-end: end_session: everything held is released, claims go back to the pool.
+ * - session-end: end_session: everything held is released, claims go back to the pool;
+ *   except for a reason that says the session stays resumable (RESUMABLE_END_REASONS),
+ *   which is treated as Stop: explicit reservations, locks and claims keep their TTL.
  * - the git guard: which staged files another live agent holds exclusively.
  */
 import { realpathSync } from 'node:fs';
@@ -28,6 +30,16 @@ import { noticesFor, type NoticeEvent } from './notices.js';
 export const AUTO_TTL_S = 300;
 /** The reason auto-reservations carry: how Stop tells them from the agent's own reservations. */
 export const AUTO_REASON_PREFIX = 'auto: edited through';
+/**
+ * SessionEnd reasons after which the same session id may come back. Claude Code's hooks
+ * reference (code.claude.com/docs/en/hooks, SessionEnd) lists clear, resume ("session
+ * switched via interactive /resume"), logout, prompt_input_exit, bypass_permissions_disabled
+ * and other; only `resume` says the user moved to another session in the same client while
+ * this one stays on its list to switch back to. The others end it (Gemini CLI's exit, clear,
+ * logout, prompt_input_exit, other and Cursor's sessionEnd reasons too): everything is
+ * released, since a session that is gone must not keep files from the agents still working.
+ */
+const RESUMABLE_END_REASONS: ReadonlySet<string> = new Set(['resume']);
 /** Where each agent's notice cursor lives in shared state. */
 const NOTICE_SCOPE = 'baton.hooks';
 const NOTICE_TTL_S = 7 * 24 * 3600;
@@ -304,6 +316,12 @@ export function createHookDecisions(hub: Hub): HookDecisions {
         ...(identity?.root ? { worktree: identity.root } : {}),
       };
       const register = () => run('register_agent', { metadata }, caller);
+      /** The turn ended, or the session may resume: the auto-reservations go, the rest keeps its TTL. */
+      const pause = async (): Promise<void> => {
+        beats.delete(`${project}/${me}`);
+        await releaseAuto(me, caller);
+        await asAgent('heartbeat', { activity: 'idle', current_file: null }, caller, register).catch(() => undefined);
+      };
       switch (request.event) {
         case 'session-start': {
           const answer = await run('start_session', { metadata }, caller);
@@ -320,13 +338,14 @@ export function createHookDecisions(hub: Hub): HookDecisions {
           const text = await notices(me, caller);
           return text === undefined ? {} : { context: text };
         }
-        case 'stop': {
-          beats.delete(`${project}/${me}`);
-          await releaseAuto(me, caller);
-          await asAgent('heartbeat', { activity: 'idle', current_file: null }, caller, register).catch(() => undefined);
+        case 'stop':
+          await pause();
           return {};
-        }
         case 'session-end': {
+          if (request.reason !== undefined && RESUMABLE_END_REASONS.has(request.reason)) {
+            await pause();
+            return {};
+          }
           await run('end_session', {}, caller).catch((error: unknown) => {
             // A session that was never registered, or already signed off, has nothing to release.
             if (!isCoordinationError(error) || error.code !== 'AGENT_REQUIRED') throw error;

@@ -7,7 +7,7 @@
  * by an HTTP hook (Claude Code: no process per tool call) or by the command shim
  * `baton-hook <client> <event>` (a file that loads nothing of the server).
  * Formats, as each client's hook reference documents them (the references and
- * their dates are cited in docs/clients/*): Claude Code `.claude/settings.json`
+ * the client releases each format needs are cited in docs/clients/*): Claude Code `.claude/settings.json`
  * `hooks.<Event>[]`, Codex `.codex/hooks.json` (hooks on by default; `apply_patch`
  * emits PreToolUse/PostToolUse with the patch in `tool_input.command`), Cursor
  * `.cursor/hooks.json` (`version: 1`), Gemini CLI `.gemini/settings.json` `hooks.<Event>[]`.
@@ -29,7 +29,7 @@ export interface HookEntriesOptions {
    * gets `failClosed`. Default false: a server that is down never stops an editor.
    */
   strict?: boolean;
-  /** The server the HTTP hooks call (default http://127.0.0.1:3100, the local default). */
+  /** The server the HTTP hooks call (default http://127.0.0.1:3100, the local server's default; init passes the configured one). */
   serverUrl?: string;
   /** How to run the command shim (default `baton-hook`, the package's second bin). */
   shim?: string;
@@ -63,7 +63,8 @@ export interface HookEntries {
 }
 
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:3100';
-const DEFAULT_SHIM = 'baton-hook';
+/** The package's second bin; the command hooks run it by name, so it must be on the client's PATH (shim-on-path.ts). */
+export const SHIM_COMMAND = 'baton-hook';
 
 /** Seconds a client waits for one decision; the server answers in milliseconds, this bounds a hung one. */
 const TIMEOUT_SECONDS = 10;
@@ -76,7 +77,7 @@ const GEMINI_EDIT_TOOLS = 'write_file|replace|run_shell_command';
 
 export function hookEntries(client: HookClient, opts: HookEntriesOptions = {}): HookEntries {
   const serverUrl = (opts.serverUrl ?? DEFAULT_SERVER_URL).replace(/\/+$/, '');
-  const shim = opts.shim ?? DEFAULT_SHIM;
+  const shim = opts.shim ?? SHIM_COMMAND;
   const strict = opts.strict === true;
   const command = (event: HookEvent, strictHere = false): string => `${shim} ${client} ${event}${strictHere ? ' --strict' : ''}`;
   const isOurs = (hook: unknown): boolean => hookIsOurs(hook, shim);
@@ -179,7 +180,7 @@ export const GIT_GUARD_CHAINED = 'pre-commit.before-baton';
  * that is down, or a shim that is not installed, lets the commit through with a note.
  */
 export function gitGuardScript(opts: { shim?: string } = {}): string {
-  const shim = opts.shim ?? DEFAULT_SHIM;
+  const shim = opts.shim ?? SHIM_COMMAND;
   return [
     '#!/bin/sh',
     `${GIT_GUARD_MARKER} (written by baton init; baton uninstall removes it and restores any hook it chained)`,

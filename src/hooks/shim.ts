@@ -8,6 +8,10 @@
  * 0, nothing printed) unless --strict, where a pre-tool hook exits 2 (the edit is
  * refused) and says why.
  *
+ * session-start alone waits, at most BATON_HOOK_START_WAIT_MS (2 s), for a server that is
+ * not there yet: on a cold start the client runs it while the MCP proxy (`baton mcp`) is
+ * still starting the server, and the digest would be lost. Tool hooks never wait.
+ *
  * `baton-hook git pre-commit` is the commit guard: it sends the staged paths; a refusal
  * exits 1. BATON_GUARD_BYPASS=1 commits anyway and logs it (server event, and a line in
  * <git common dir>/baton-guard.log).
@@ -22,6 +26,7 @@ const strict = args.includes('--strict');
 const [client = '', event = ''] = args.filter((a) => !a.startsWith('--'));
 const env = process.env;
 const timeoutMs = Number(env['BATON_HOOK_TIMEOUT_MS'] ?? '') || 5_000;
+const startWaitMs = Number(env['BATON_HOOK_START_WAIT_MS'] ?? '') || 2_000;
 
 function serverUrl(): string | undefined {
   if (env['BATON_URL']) return env['BATON_URL'];
@@ -52,7 +57,9 @@ function readStdin(): Promise<string> {
 }
 
 /** One POST; resolves the status and body, or an error message when nothing answered. */
-function post(url: string, path: string, body: string): Promise<{ status: number; text: string } | { failed: string }> {
+type Answer = { status: number; text: string } | { failed: string; refused?: boolean };
+
+function post(url: string, path: string, body: string): Promise<Answer> {
   return new Promise((done) => {
     let target: URL;
     try {
@@ -79,7 +86,7 @@ function post(url: string, path: string, body: string): Promise<{ status: number
       done({ failed: `no answer within ${timeoutMs} ms` });
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
-      done({ failed: error.code === 'ECONNREFUSED' ? `nothing listens at ${url}` : error.message });
+      done(error.code === 'ECONNREFUSED' ? { failed: `nothing listens at ${url}`, refused: true } : { failed: error.message });
     });
     req.end(body);
   });
@@ -100,9 +107,26 @@ function exit(code: number, stdout?: string, stderr?: string): void {
   process.exitCode = code;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Forwards the hook; for session-start, while no server is recorded or the recorded one
+ * refuses the connection (the proxy is starting it), tries again every 100 ms until
+ * startWaitMs has passed. undefined: no server record at all.
+ */
+async function forward(path: string, body: string): Promise<{ url: string; answer: Answer } | undefined> {
+  const deadline = Date.now() + (event === 'session-start' ? startWaitMs : 0);
+  for (;;) {
+    const url = serverUrl();
+    const answer = url === undefined ? undefined : await post(url, path, body);
+    const retry = answer === undefined || ('failed' in answer && answer.refused === true);
+    if (!retry || Date.now() + 100 > deadline) return url === undefined || answer === undefined ? undefined : { url, answer };
+    await sleep(100);
+  }
+}
+
 async function hook(): Promise<void> {
   const input = await readStdin();
-  const url = serverUrl();
   const failed = (why: string): void => {
     if (strict && event === 'pre-tool') {
       exit(2, undefined, `Baton cannot check file reservations (${why}), and this hook is strict: the edit is refused. Start the server (baton start --daemon) or remove --strict.`);
@@ -110,11 +134,12 @@ async function hook(): Promise<void> {
       exit(0, undefined, `baton: hook skipped (${why}); the edit was not checked`);
     }
   };
-  if (url === undefined) {
+  const forwarded = await forward(`/hooks/${encodeURIComponent(client)}/${encodeURIComponent(event)}?shim=1`, input === '' ? '{}' : input);
+  if (forwarded === undefined) {
     failed('no Baton server is running: no server record, and BATON_URL is not set');
     return;
   }
-  const answer = await post(url, `/hooks/${encodeURIComponent(client)}/${encodeURIComponent(event)}?shim=1`, input === '' ? '{}' : input);
+  const { answer } = forwarded;
   if ('failed' in answer) {
     failed(answer.failed);
     return;

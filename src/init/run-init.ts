@@ -27,6 +27,12 @@ export interface InitRequest extends InitPlace {
   readonly clients?: readonly ClientName[];
   readonly options: InstallOptions;
   readonly dryRun?: boolean;
+  /**
+   * The local server the stdio proxy starts: its URL (configured host and port) for the
+   * HTTP hooks when there is no --http, or why it cannot be named (then the hooks get
+   * the default http://127.0.0.1:3100 and init says so). Absent: the default, silently.
+   */
+  readonly localServer?: { readonly url?: string | undefined; readonly warning?: string | undefined };
 }
 
 /** What init needs from the hooks module (injected, so tests and the CLI choose the source). */
@@ -34,6 +40,14 @@ export interface HookProviders {
   readonly hooks: HookSource;
   /** The git pre-commit guard script and the name it runs an existing hook under; absent: no guard. */
   readonly gitGuard?: () => { readonly script: string; readonly chained: string };
+  /** The program the command hooks run, and where the environment's PATH finds it (undefined: not found); absent: not checked. */
+  readonly shim?: { readonly command: string; readonly locate: (env: InitPlace['env']) => string | undefined };
+}
+
+/** Where the command hooks' program was found; `path` null: not on PATH, the command hooks will do nothing. */
+export interface ShimCheck {
+  readonly command: string;
+  readonly path: string | null;
 }
 
 export interface InitOutcome {
@@ -47,6 +61,8 @@ export interface InitOutcome {
   readonly files: readonly FileReport[];
   readonly warnings: readonly string[];
   readonly dryRun: boolean;
+  /** init only, when it installed a client. */
+  readonly shim?: ShimCheck;
 }
 
 interface Place {
@@ -106,7 +122,26 @@ function withoutAliases(targets: readonly Target[], root: string): Target[] {
   return targets.filter((target, index) => !targets.some((other, earlier) => earlier < index && other.path !== target.path && abs(other.path) === abs(target.path)));
 }
 
-function run(request: InitRequest, providers: HookProviders, wanted: (previous: Manifest | null, place: Place) => { clients: ClientName[]; detected: boolean; options: InstallOptions }): InitOutcome {
+/**
+ * Every client gets command hooks (Claude Code's SessionStart and SessionEnd at least). A
+ * program that is not on PATH exits 127, a non-blocking error to every client: the hooks do
+ * nothing and --strict fails open, without a word. Said here, where it can still be fixed.
+ */
+function shimCheck(providers: HookProviders, env: InitPlace['env'], strict: boolean): { shim: ShimCheck; warning?: string } | undefined {
+  if (!providers.shim) return undefined;
+  const { command } = providers.shim;
+  const path = providers.shim.locate(env) ?? null;
+  if (path !== null) return { shim: { command, path } };
+  return {
+    shim: { command, path: null },
+    warning:
+      `${command} is not on this PATH: the command hooks written here will exit 127, which the clients treat as a non-blocking error, so they do nothing` +
+      `${strict ? ' and --strict fails open' : ''}. Install the package so its bins are on PATH (npm install -g baton-mcp), then restart the editor; ` +
+      'everyone who uses these files needs the same (`baton doctor` checks it).',
+  };
+}
+
+function run(request: InitRequest, providers: HookProviders, wanted: (previous: Manifest | null, place: Place) => { clients: ClientName[]; detected: boolean; options: InstallOptions }, installing = false): InitOutcome {
   const place = placeOf(request);
   const manifestFile = join(place.root, MANIFEST_PATH);
   const previous = readManifest(manifestFile);
@@ -121,10 +156,14 @@ function run(request: InitRequest, providers: HookProviders, wanted: (previous: 
     strict: options.strict ?? false,
     hooks: providers.hooks,
     codexHome: codexHomeOf(place, request.env),
+    ...(request.localServer?.url && connection.kind === 'stdio' ? { localServerUrl: request.localServer.url } : {}),
     ...(gitGuard ? { gitGuard } : {}),
   });
   const plan = planInstall({ root: place.root, manifestPath: MANIFEST_PATH, previous, targets: withoutAliases(targets, place.root), scope: place.scope, clients, options });
   if (!request.dryRun) applyPlan(plan);
+  const shim = installing && clients.length > 0 ? shimCheck(providers, request.env, options.strict ?? false) : undefined;
+  // Claude Code's are the only HTTP hooks; with --http they call the shared server instead.
+  const localWarning = installing && connection.kind === 'stdio' && clients.includes('claude-code') ? request.localServer?.warning : undefined;
   return {
     scope: place.scope,
     root: place.root,
@@ -132,8 +171,9 @@ function run(request: InitRequest, providers: HookProviders, wanted: (previous: 
     clients,
     detected,
     files: plan.files,
-    warnings: [...place.warnings, ...plan.warnings],
+    warnings: [...place.warnings, ...plan.warnings, ...(localWarning ? [localWarning] : []), ...(shim?.warning ? [shim.warning] : [])],
     dryRun: request.dryRun ?? false,
+    ...(shim ? { shim: shim.shim } : {}),
   };
 }
 
@@ -146,7 +186,7 @@ export function runInit(request: InitRequest, providers: HookProviders): InitOut
     const base: readonly ClientName[] = asked.length > 0 ? asked : found.length > 0 ? found : previous?.clients.length ? [] : ['claude-code'];
     const clients = [...new Set([...(previous?.clients ?? []), ...base])];
     return { clients, detected: found.length > 0, options: { ...previous?.options, ...request.options } };
-  });
+  }, true);
 }
 
 /** `baton uninstall`: takes out what init wrote, for every client or only the named ones. */

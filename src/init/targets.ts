@@ -72,6 +72,8 @@ export interface DesiredInstall {
   readonly hooks: HookSource;
   /** CODEX_HOME relative to the home directory (--user). */
   readonly codexHome?: string;
+  /** The local server the stdio proxy starts, for the HTTP hooks without --http (absent: the hooks module's default). */
+  readonly localServerUrl?: string;
 }
 
 function mcpTarget(client: ClientName, desired: DesiredInstall): Target {
@@ -86,7 +88,7 @@ function mcpTarget(client: ClientName, desired: DesiredInstall): Target {
 }
 
 function hookTargets(client: ClientName, desired: DesiredInstall): Target[] {
-  return desired.hooks(client, desired.scope, { strict: desired.strict, serverUrl: desired.connection.kind === 'http' ? desired.connection.url : undefined, codexHome: desired.codexHome ?? '.codex' }).map((hook): Target => {
+  return desired.hooks(client, desired.scope, { strict: desired.strict, serverUrl: desired.connection.kind === 'http' ? desired.connection.url : desired.localServerUrl, codexHome: desired.codexHome ?? '.codex' }).map((hook): Target => {
     const summary = `hooks (${hook.events.join(', ')})${desired.strict ? ', strict' : ''}`;
     if (hook.format === 'toml') throw new Error(`TOML hook files are not supported (${hook.path})`);
     return { kind: 'hooks', client, path: hook.path, summary, format: 'json', writes: hook.writes };

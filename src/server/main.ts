@@ -14,7 +14,7 @@ import { LOOPBACK_HOSTS } from '../transports/http/security.js';
 import type { ServerConfig } from './config.js';
 import { ensureDataDir, lockDataDir } from './data-dir.js';
 import { openBackend } from './open-store.js';
-import { removeOwnServerRecord, writeServerRecord } from './server-record.js';
+import { removeOwnServerRecord, serverUrlOf, writeServerRecord } from './server-record.js';
 import { listenFailure, StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
 
@@ -116,7 +116,7 @@ export async function startServer(config: ServerConfig, log: Logger | ServerLogs
     });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = serverUrlOf(config.host, port, config.tls !== undefined);
     hub.startSweeper();
     writeServerRecord({ pid: process.pid, url, startedAt: new Date().toISOString(), dataDir: config.dataDir });
     let closing: Promise<void> | undefined;

@@ -20,6 +20,9 @@ export const defaultDataDir = (): string => process.env['BATON_DATA_DIR'] ?? joi
 
 export const serverRecordPath = (dataDir: string): string => join(dataDir, 'server.json');
 
+/** The URL a server listening on host:port records, and `baton init` writes into the HTTP hooks for the configured port. */
+export const serverUrlOf = (host: string, port: number, tls: boolean): string => `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 export function readServerRecord(dataDir: string): ServerRecord | null {
   try {
     return JSON.parse(readFileSync(serverRecordPath(dataDir), 'utf8')) as ServerRecord;

@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readServerRecord } from '../../src/server/server-record.js';
 import { runBaton } from '../regression/support/baton-cli.js';
@@ -51,10 +51,20 @@ function initRepo(hooksUrl?: string): string {
   return repo;
 }
 
-/** `baton doctor` in `cwd` (where it looks for the client configs). */
-function doctorIn(cwd: string, args: string[]): Promise<{ code: number | null; report: Report }> {
+/** A PATH with node on it and, when asked, a `baton-hook` (a stand-in: doctor only looks it up); never the machine's own. */
+function pathWith(shim: boolean): string {
+  const bin = tempDir('baton-doctor-bin-');
+  if (shim) {
+    writeFileSync(join(bin, 'baton-hook'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin, 'baton-hook'), 0o755);
+  }
+  return [bin, dirname(process.execPath)].join(delimiter);
+}
+
+/** `baton doctor` in `cwd` (where it looks for the client configs), with `baton-hook` on PATH unless `shim` is false. */
+function doctorIn(cwd: string, args: string[], shim = true): Promise<{ code: number | null; report: Report }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'doctor', '--json', ...args], { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'doctor', '--json', ...args], { cwd, env: childEnv({ PATH: pathWith(shim) }), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
     child.once('exit', (code) => { resolve({ code, report: JSON.parse(out) as Report }); });
@@ -66,9 +76,19 @@ describe('baton doctor', () => {
     const server = await startServer();
     const repo = initRepo();
     const { code, report } = await doctorIn(repo, ['--data-dir', server.dataDir]);
-    expect(statusOf(report)).toMatchObject({ config: 'ok', 'data-dir': 'ok', server: 'ok', lock: 'ok', health: 'ok', mcp: 'ok', store: 'ok', durability: 'ok', clock: 'ok', clients: 'ok', hooks: 'skip' });
+    expect(statusOf(report)).toMatchObject({ config: 'ok', 'data-dir': 'ok', server: 'ok', lock: 'ok', health: 'ok', mcp: 'ok', store: 'ok', durability: 'ok', clock: 'ok', clients: 'ok', hooks: 'ok' });
+    expect(report.checks.find((c) => c.id === 'hooks')?.message).toMatch(/command hooks run baton-hook → \/.*baton-hook/);
     expect(report.ok).toBe(true);
     expect(code).toBe(0);
+
+    // The same files with no baton-hook on PATH: the client would get exit 127 and the hooks would do nothing.
+    const noShim = await doctorIn(repo, ['--data-dir', server.dataDir], false);
+    expect(noShim.code).toBe(1);
+    expect(noShim.report.checks.find((c) => c.id === 'hooks')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/\.claude\/settings\.json run baton-hook, which is not on PATH.*exit 127/) as string,
+      hint: expect.stringContaining('npm install -g baton-mcp') as string,
+    });
     const human = await runBaton(['doctor', '--data-dir', server.dataDir]);
     expect(human.stdout).toMatch(/^ok\s+config/m);
     expect(human.stdout).toMatch(/No failures/);

@@ -128,6 +128,27 @@ describe.each(HOOK_CLIENTS)('%s hooks', (client) => {
 });
 
 describe('the hook routes', () => {
+  it('on Claude Code\'s SessionEnd "resume" (switched away with /resume, resumable) release only the auto-reservations; every other reason signs off', async () => {
+    const end = (session: string, reason: string) =>
+      fetch(`${app.url}/hooks/claude-code/session-end`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hookPayload('claude-code', 'session-end', { session, cwd: repo, reason })) });
+    const offline = async (): Promise<string[]> => ((await app.hub.execute('list_agents', { status: ['offline'] }, { project })) as { agents: { id: string }[] }).agents.map((a) => a.id);
+    for (const reason of ['clear', 'logout', 'prompt_input_exit', 'bypass_permissions_disabled', 'other', 'resume']) {
+      const session = randomId(`end-${reason}`);
+      await hook('claude-code', 'session-start', session);
+      await hook('claude-code', 'pre-tool', session, `src/end-${reason}.ts`);
+      await app.hub.execute('reserve_files', { paths: [`docs/end-${reason}/**`], ttl_seconds: 600 }, { project, agentId: agentIdOf(session) });
+      expect((await end(session, reason)).status).toBe(200);
+      if (reason === 'resume') {
+        // The explicit reservation waits for the session to come back (or its TTL); the edit's auto-reservation goes, as on Stop.
+        expect((await reservationsOf(session)).map((r) => r.paths)).toEqual([[`docs/end-${reason}/**`]]);
+        expect(await offline()).not.toContain(session);
+      } else {
+        expect(await reservationsOf(session), reason).toEqual([]);
+        expect(await offline()).toContain(session);
+      }
+    }
+  });
+
   it('renew an auto-reservation once half of it is used, without a gap', async () => {
     const session = randomId('renew');
     await hook('claude-code', 'pre-tool', session, 'src/renew.ts');

@@ -64,6 +64,32 @@ describe('baton-hook', () => {
     expect(JSON.parse(res.stdout)).toMatchObject({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: expect.stringContaining('Baton: you are agent') } });
   });
 
+  it('session-start waits briefly for the server the MCP proxy is still starting (cold start); tool hooks never wait', async () => {
+    const dataDir = tempDir();
+    const session = randomId('cold');
+    const started = Date.now();
+    const pending = feed('claude-code', 'session-start', session, { BATON_DATA_DIR: dataDir });
+    // The proxy's server comes up 400 ms after the client ran the hook: its record appears then.
+    await new Promise((done) => setTimeout(done, 400));
+    writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: process.pid, url: app.url, startedAt: new Date().toISOString(), dataDir }));
+    const res = await pending;
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: expect.stringContaining(`you are agent ${session}`) } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+
+    // No server ever comes: session-start gives up within its bound and fails open; a tool hook does not wait at all.
+    const empty = tempDir();
+    let at = Date.now();
+    const never = await feed('claude-code', 'session-start', session, { BATON_DATA_DIR: empty, BATON_HOOK_START_WAIT_MS: '600' });
+    expect(never).toMatchObject({ code: 0, stdout: '' });
+    expect(Date.now() - at).toBeGreaterThanOrEqual(500);
+    expect(Date.now() - at).toBeLessThan(3_000);
+    at = Date.now();
+    const tool = await feed('claude-code', 'pre-tool', session, { BATON_DATA_DIR: empty, BATON_HOOK_START_WAIT_MS: '5000' });
+    expect(tool.code).toBe(0);
+    expect(Date.now() - at).toBeLessThan(2_000);
+  });
+
   it('fails open when no server answers, and closed for edits with --strict', async () => {
     const down = { BATON_URL: 'http://127.0.0.1:9' };
     const open = await feed('claude-code', 'pre-tool', 's', down);

@@ -7,13 +7,15 @@
  * one edits src/a.ts, the other is denied naming the first, then allowed once the
  * first session stops. Installing runs npm, so this file takes 20–60 s.
  *
- * Two stand-ins, both for the machine rather than for Baton: `npx -y baton-mcp mcp`
- * runs the installed `baton mcp` (baton-mcp is not on the registry from here), and
- * the HTTP hooks, which init points at the default local server (127.0.0.1:3100),
- * are posted to the server the proxy started on a free port (3100 may be taken on
- * a shared machine); the path, headers and body are the configured ones.
+ * One stand-in, for the machine rather than for Baton: `npx -y baton-mcp mcp` runs
+ * the installed `baton mcp` (baton-mcp is not on the registry from here). The local
+ * server is configured on a free port (BATON_PORT; 3100 may be taken on a shared
+ * machine): init writes that port into the HTTP hooks, and the proxy starts the server
+ * there, so the hooks are posted to exactly the URL settings.json names. The installed
+ * prefix's bin is on PATH, so init finds `baton-hook` and warns about nothing.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,6 +88,19 @@ interface HookOutcome {
   context?: string;
 }
 
+/** A TCP port nothing listens on right now. */
+const freePort = (): Promise<number> =>
+  new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        done(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  });
+
 /** Plays Claude Code's part for one hook event: each matching handler of settings.json, command or HTTP. */
 async function fireHook(settings: Record<string, HookGroup[]>, event: string, payload: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, serverUrl: string): Promise<HookOutcome> {
   const groups = (settings[event] ?? []).filter((group) => group.matcher === undefined || group.matcher === '' || new RegExp(`^(?:${group.matcher})$`).test(typeof payload['tool_name'] === 'string' ? payload['tool_name'] : ''));
@@ -107,9 +122,9 @@ async function fireHook(settings: Record<string, HookGroup[]>, event: string, pa
       if (result.code === 2) outcome.denied = true;
       output = result.stdout;
     } else {
-      const configured = new URL(handler.url!);
-      expect(configured.host).toBe('127.0.0.1:3100');
-      const target = new URL(configured.pathname, serverUrl);
+      const target = new URL(handler.url!);
+      // init wrote the URL of the server the proxy started: the configured port, no stand-in.
+      expect(target.origin).toBe(new URL(serverUrl).origin);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       for (const [name, value] of Object.entries(handler.headers ?? {})) {
         headers[name] = value.replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_, variable: string) => ((handler.allowedEnvVars ?? []).includes(variable) ? env[variable] ?? '' : ''));
@@ -140,9 +155,11 @@ describe('from npm pack to two coordinated Claude Code sessions', () => {
     const home = tempDir('baton-home-');
     const dataDir = tempDir('baton-data-');
     dataDirs.push(dataDir);
-    const env = childEnv({ HOME: home, PATH: `${bin}:${process.env['PATH'] ?? ''}`, BATON_DATA_DIR: dataDir, BATON_PORT: '0' });
+    const port = await freePort();
+    const env = childEnv({ HOME: home, PATH: `${bin}:${process.env['PATH'] ?? ''}`, BATON_DATA_DIR: dataDir, BATON_PORT: String(port) });
 
     const init = await run(join(bin, 'baton'), ['init', '--client', 'claude-code'], { cwd: repo, env });
+    expect(init.stdout).not.toMatch(/warning/);
     expect(init.stdout).toMatch(/created\s+\.mcp\.json/);
     expect(init.stdout).toMatch(/created\s+\.claude\/settings\.json/);
     const mcp = (JSON.parse(readFileSync(join(repo, '.mcp.json'), 'utf8')) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers['baton']!;

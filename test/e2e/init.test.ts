@@ -262,6 +262,43 @@ describe('baton init for each client', () => {
     expect(JSON.parse(read(repo, '.baton/installed.json'))).toMatchObject({ serverUrl: 'https://baton.example.com:3100' });
   });
 
+  it('points the HTTP hooks at the port the local server is configured on (config.json, then BATON_PORT); port 0 is said, not written', async () => {
+    const repo = gitRepository(tempDir('baton-init-'), 'app');
+    const home = tempDir('baton-home-');
+    const hookUrls = (): string[] => [...read(repo, '.claude/settings.json').matchAll(/"url": "([^"]+)"/g)].map((m) => m[1]!);
+    write(home, '.baton/config.json', '{ "port": 4123 }\n');
+    let run = await baton(repo, home, ['init', '--client', 'claude-code']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(hookUrls()).toEqual(['pre-tool', 'post-tool', 'stop'].map((e) => `http://127.0.0.1:4123/hooks/claude-code/${e}`));
+    // The proxy starts the server with BATON_PORT over config.json; so does init, and a port change updates the hooks.
+    run = await baton(repo, home, ['init'], { BATON_PORT: '4200' });
+    expect(run.stdout).toMatch(/updated\s+\.claude\/settings\.json/);
+    expect(hookUrls().every((url) => url.startsWith('http://127.0.0.1:4200/hooks/'))).toBe(true);
+    run = await baton(repo, home, ['init', '--json'], { BATON_PORT: '0' });
+    const outcome = JSON.parse(run.stdout) as { warnings: string[] };
+    expect(outcome.warnings.join('\n')).toMatch(/port is 0 .* the HTTP hooks point at the default http:\/\/127\.0\.0\.1:3100/);
+    expect(hookUrls().every((url) => url.startsWith('http://127.0.0.1:3100/hooks/'))).toBe(true);
+  });
+
+  it('says when baton-hook is not on PATH (the command hooks would exit 127 and do nothing), in the report and in --json', async () => {
+    const repo = gitRepository(tempDir('baton-init-'), 'app');
+    const home = tempDir('baton-home-');
+    const bare = tempDir('baton-bin-');
+    const missing = await baton(repo, home, ['init', '--client', 'codex', '--strict', '--json'], { PATH: bare });
+    expect(missing.code, missing.stderr).toBe(0);
+    const outcome = JSON.parse(missing.stdout) as { shim: { command: string; path: string | null }; warnings: string[] };
+    expect(outcome.shim).toEqual({ command: 'baton-hook', path: null });
+    expect(outcome.warnings.join('\n')).toMatch(/baton-hook is not on this PATH: .*exit 127.*do nothing and --strict fails open\. .*npm install -g baton-mcp/);
+    const text = await baton(repo, home, ['init'], { PATH: bare });
+    expect(text.stdout).toMatch(/^warning: baton-hook is not on this PATH/m);
+
+    const bin = tempDir('baton-bin-');
+    write(bin, 'baton-hook', '#!/bin/sh\nexit 0\n');
+    chmodSync(join(bin, 'baton-hook'), 0o755);
+    const found = await baton(repo, home, ['init', '--json'], { PATH: bin });
+    expect(JSON.parse(found.stdout)).toMatchObject({ shim: { command: 'baton-hook', path: join(bin, 'baton-hook') }, warnings: [] });
+  });
+
   it('leaves CLAUDE.md alone when it imports AGENTS.md already or is a symlink to it', async () => {
     const repo = gitRepository(tempDir('baton-init-'), 'app');
     const home = tempDir('baton-home-');

@@ -1,9 +1,16 @@
 /**
  * @module Hook JSON as each client sends it, shaped after the clients' own hook
- * references (named with their dates in docs/clients/*): Claude Code's hooks reference
- * (code.claude.com/docs/en/hooks, 2026), Codex's hooks page (developers.openai.com/codex/hooks,
- * 2026-05-18, with apply_patch hooks from openai/codex#18391), Cursor's hooks page
- * (cursor.com/docs/hooks, 2.x) and Gemini CLI's hooks reference (geminicli.com/docs/hooks/reference).
+ * references, with the client releases that introduced or last changed each format
+ * (sources in docs/clients/*#hooks):
+ * - Claude Code (https://code.claude.com/docs/en/hooks; anthropics/claude-code CHANGELOG.md):
+ *   SessionStart 1.0.62, PreToolUse permissionDecision 1.0.59, SessionEnd 1.0.85 (its
+ *   `reason`, incl. `resume` since 2.1.79), HTTP hooks 2.1.63.
+ * - Codex (https://developers.openai.com/codex/hooks, revision 2026-05-18): hooks engine
+ *   rust-v0.114.0; apply_patch PreToolUse/PostToolUse 0.123.0 (openai/codex#18391).
+ * - Cursor: documented at https://cursor.com/docs/hooks as read for issue 10 (2026-12); hooks
+ *   since Cursor 1.7, no release found for these generic events; `cursor_version` is a sample.
+ * - Gemini CLI (https://geminicli.com/docs/hooks/reference): reference unchanged from v0.39.0
+ *   to v0.56.0; hooks on by default since v0.27.0.
  * Only the fields differ per client; the tests feed these to the routes and the shim.
  */
 import type { HookClient, HookEvent } from '../../src/hooks/hook-entries.js';
@@ -15,6 +22,8 @@ export interface PayloadContext {
   file?: string;
   /** Repository-relative path, for clients that send patches. */
   relative?: string;
+  /** SessionEnd's `reason` (default: the client's ordinary exit). */
+  reason?: string;
 }
 
 const claude = (event: HookEvent, c: PayloadContext): Record<string, unknown> => {
@@ -29,7 +38,7 @@ const claude = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'Stop', stop_hook_active: false };
     case 'session-end':
-      return { ...base, hook_event_name: 'SessionEnd', reason: 'prompt_input_exit' };
+      return { ...base, hook_event_name: 'SessionEnd', reason: c.reason ?? 'prompt_input_exit' };
   }
 };
 
@@ -63,7 +72,7 @@ const cursor = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'stop', status: 'completed', loop_count: 0 };
     case 'session-end':
-      return { ...base, session_id: c.session, hook_event_name: 'sessionEnd', reason: 'completed', duration_ms: 1000 };
+      return { ...base, session_id: c.session, hook_event_name: 'sessionEnd', reason: c.reason ?? 'completed', duration_ms: 1000 };
   }
 };
 
@@ -79,7 +88,7 @@ const gemini = (event: HookEvent, c: PayloadContext): Record<string, unknown> =>
     case 'stop':
       return { ...base, hook_event_name: 'AfterAgent', prompt: 'p', prompt_response: 'r', stop_hook_active: false };
     case 'session-end':
-      return { ...base, hook_event_name: 'SessionEnd', reason: 'exit' };
+      return { ...base, hook_event_name: 'SessionEnd', reason: c.reason ?? 'exit' };
   }
 };
 

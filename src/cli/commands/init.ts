@@ -8,13 +8,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { SHIM_COMMAND } from '../../hooks/hook-entries.js';
+import { findOnPath } from '../../hooks/shim-on-path.js';
 import { CLIENTS, isClientName, type ClientName } from '../../init/clients.js';
 import { gitGuard, hookSource } from '../../init/hook-source.js';
 import { InitError } from '../../init/init-error.js';
 import { displayPath, type FileReport } from '../../init/installer.js';
 import type { InstallOptions } from '../../init/manifest.js';
 import { runInit, runUninstall, type HookProviders, type InitOutcome } from '../../init/run-init.js';
-import { defaultDataDir } from '../../server/config.js';
+import { defaultDataDir, loadServerConfig } from '../../server/config.js';
+import { serverUrlOf } from '../../server/server-record.js';
 import { runningServer } from './server-control.js';
 
 export interface InitFlags {
@@ -39,7 +42,23 @@ export interface UninstallFlags {
   dataDir?: string;
 }
 
-const providers: HookProviders = { hooks: hookSource, gitGuard };
+const providers: HookProviders = { hooks: hookSource, gitGuard, shim: { command: SHIM_COMMAND, locate: (env) => findOnPath(SHIM_COMMAND, env) } };
+
+/**
+ * The local server the stdio proxy starts, as its configuration says (the data
+ * directory's config.json, BATON_HOST / BATON_PORT / TLS): the HTTP hooks must call
+ * that one, or they fail open. Port 0 (a free port at each start) cannot be written.
+ */
+function localServer(): { url?: string; warning?: string } {
+  const fallback = 'the HTTP hooks point at the default http://127.0.0.1:3100';
+  try {
+    const config = loadServerConfig({});
+    if (config.port === 0) return { warning: `the local server's port is 0 (a free one at each start), which a hook file cannot name: ${fallback}. Set "port" in ${join(config.dataDir, 'config.json')}, or use --strict (command hooks find the server through its record)` };
+    return { url: serverUrlOf(config.host, config.port, config.tls !== undefined) };
+  } catch (error) {
+    return { warning: `the local server's configuration cannot be read (${error instanceof Error ? error.message : String(error)}): ${fallback}` };
+  }
+}
 
 /** `--client a,b --client c` as client names; an InitError naming the known ones otherwise. */
 function clientsOf(values: readonly string[] | undefined): ClientName[] {
@@ -98,7 +117,7 @@ export function runInitCommand(flags: InitFlags): void {
       ...(flags.strict !== undefined ? { strict: flags.strict } : {}),
       ...(flags.gitGuard === false ? { gitGuard: false } : {}),
     };
-    const outcome = runInit({ ...place(flags.user), clients: clientsOf(flags.client), options, dryRun: flags.dryRun === true }, providers);
+    const outcome = runInit({ ...place(flags.user), clients: clientsOf(flags.client), options, dryRun: flags.dryRun === true, localServer: localServer() }, providers);
     print(outcome, 'init', flags.json);
   } catch (error) {
     fail(error, flags.json);

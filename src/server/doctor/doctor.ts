@@ -11,7 +11,7 @@ import { lockDataDir } from '../data-dir.js';
 import { defaultDataDir, processAlive, readServerRecord } from '../server-record.js';
 import { VERSION } from '../version.js';
 import { check, type Check } from './check.js';
-import { checkClientConfigs } from './client-configs.js';
+import { checkClientConfigs, type HookCommand } from './client-configs.js';
 import { probeStore } from './store-probe.js';
 
 export interface DoctorOptions {
@@ -132,9 +132,24 @@ async function mcpCheck(found: Found, token: string | undefined): Promise<Check>
   }
 }
 
-/** The hook routes init's files call: a POST without a session must be answered (not 404, not 5xx). */
-async function hooksCheck(routes: [string, string][], token: string | undefined): Promise<Check> {
-  if (routes.length === 0) return check('hooks', 'skip', 'no HTTP hooks installed (command-shim hooks reach the server through the data directory)');
+/**
+ * The hooks init's files run: each command hook's program must be found on PATH (else the
+ * client gets exit 127, a non-blocking error: the hook does nothing and --strict fails open),
+ * and each HTTP route must answer a POST without a session (not 404, not 5xx).
+ */
+async function hooksCheck(routes: [string, string][], commands: HookCommand[], token: string | undefined): Promise<Check> {
+  const missing = commands.filter((c) => c.found === undefined);
+  if (missing.length > 0) {
+    const programs = [...new Set(missing.map((c) => c.program))].join(', ');
+    const files = [...new Set(missing.map((c) => c.file))].join(', ');
+    return check('hooks', 'fail', `the command hooks in ${files} run ${programs}, which is not on PATH: the client gets exit 127 and treats it as a non-blocking error, so these hooks do nothing (and --strict fails open)`,
+      'Install the package so its bins are on PATH (npm install -g baton-mcp), then restart the editor. An editor started from a desktop launcher may see another PATH than this shell.');
+  }
+  const resolved = [...new Set(commands.map((c) => `${c.program} → ${c.found ?? ''}`))];
+  const commandNote = resolved.length === 0 ? '' : `; command hooks run ${resolved.join(', ')}`;
+  if (routes.length === 0) {
+    return resolved.length === 0 ? check('hooks', 'skip', 'no hooks installed') : check('hooks', 'ok', `no HTTP hooks${commandNote} (they reach the server through the data directory)`);
+  }
   const failures: string[] = [];
   for (const [client, origin] of routes) {
     const url = new URL(`/hooks/${client}/pre-tool`, origin);
@@ -146,7 +161,7 @@ async function hooksCheck(routes: [string, string][], token: string | undefined)
     }
   }
   if (failures.length > 0) return check('hooks', 'fail', failures.join('; '), 'Start the server the hooks call, or run baton init --http URL (this server\'s URL) so they call this one.');
-  return check('hooks', 'ok', `${routes.length} hook route${routes.length === 1 ? '' : 's'} answer`);
+  return check('hooks', 'ok', `${routes.length} hook route${routes.length === 1 ? '' : 's'} answer${commandNote}`);
 }
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
@@ -179,7 +194,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   else checks.push(check('store', 'skip', 'configuration invalid'), check('durability', 'skip', 'configuration invalid'), check('clock', 'skip', 'configuration invalid'));
 
   const clients = checkClientConfigs(options.cwd, server.found?.url);
-  checks.push(...clients.checks, await hooksCheck(clients.hookRoutes, options.token));
+  checks.push(...clients.checks, await hooksCheck(clients.hookRoutes, clients.hookCommands, options.token));
 
   const failures = checks.filter((c) => c.status === 'fail').length;
   const warnings = checks.filter((c) => c.status === 'warn').length;
