@@ -1,6 +1,7 @@
 /**
  * @module `npm run test:slow`: the fault-injection and multi-process race suites
- * (minutes each), apart from `npm test`; .ci/run runs both.
+ * (minutes each) and test/slow (tests that run a build, such as `npm start` on a
+ * stale dist), apart from `npm test`; .ci/run runs both.
  */
 import { defineConfig } from 'vitest/config';
 import { SLOW_SUITES } from './vitest.config.js';

@@ -61,15 +61,13 @@ program
 
 program
   .command('status')
-  .description('Is a server running for this data directory, and is it healthy? Also the project of the current directory.')
-  .option('--data-dir <dir>', 'data directory (default ~/.baton)')
-  .option('--json', 'print JSON')
-  .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const status = await import('./commands/server-control.js').then(({ serverStatus }) => serverStatus(opts.dataDir, { cwd: process.cwd(), env: process.env }));
-    // The project at a glance (coordinator_status), when the server answers.
-    const summary = await import('./commands/status-summary.js').then(({ projectSummary }) => projectSummary(status));
-    process.stdout.write(opts.json ? `${JSON.stringify({ ...status, ...summary.json }, null, 2)}\n` : `${status.message}\n${summary.text}`);
-    process.exitCode = status.running ? 0 : 1;
+  .description('Does a Baton server answer (found as client commands find it), is it healthy, and how is the current directory\'s project? Exit 69 when none answers.')
+  .option('--url <url>', 'server URL (default BATON_URL, else the server recorded in the data directory)')
+  .option('--data-dir <dir>', 'data directory of the local server (default BATON_DATA_DIR, else ~/.baton)')
+  .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else this directory's git repository)")
+  .option('--json', 'print JSON (with an "error" body when the server is not usable)')
+  .action(async (opts: { url?: string; dataDir?: string; project?: string; json?: boolean }) => {
+    await import('./commands/status.js').then(({ statusCommand }) => statusCommand(opts));
   });
 
 program

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baton, spawnBaton, until } from '../support/cli-process.js';
+import { callError, httpClient } from '../support/mcp.js';
 import { cleanupAll, randomId, startServer, tempDir, type ServerProcess } from '../support/server.js';
 
 let server: ServerProcess;
@@ -106,6 +107,25 @@ describe('baton task --json', () => {
     writeFileSync(broken, 'tasks: [ {');
     expect(await json(['task', 'add', '--file', broken], project, 2)).toMatchObject({ error: { code: 'USAGE', message: expect.stringMatching(/not valid YAML/) } });
     expect(await json(['task', 'add', '--file', join(dir, 'missing.json')], project, 2)).toMatchObject({ error: { code: 'USAGE' } });
+  });
+
+  it('add --dep on a task that does not exist names that task, on the CLI as on REST and MCP', async () => {
+    const project = { BATON_PROJECT: randomId('dep') };
+    const human = await baton(['task', 'add', 'Deploy', '--dep', 'nope'], { ...env, ...project });
+    expect(human.code).toBe(2);
+    expect(human.stderr).toMatch(/^baton: INVALID_INPUT: Task 'nope' does not exist/);
+    expect(human.stderr).not.toMatch(/task-/);
+    expect(human.stderr).toMatch(/\n {2}\S/);
+    const cli = (await json(['task', 'add', 'Deploy', '--dep', 'nope'], project, 2))['error'] as Record<string, unknown>;
+    expect(cli).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Task 'nope' does not exist/), hint: expect.any(String), details: { field: 'dependencies', dependency: 'nope' } });
+    const headers = { 'x-baton-project': project.BATON_PROJECT, 'x-baton-agent': 'script-1' };
+    const rest = await fetch(`${server.url}/api/v1/tasks`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Deploy', dependencies: ['nope'] }) });
+    expect(rest.status).toBe(400);
+    const restError = ((await rest.json()) as { error: Record<string, unknown> }).error;
+    const mcp = await httpClient(server.url, { headers });
+    const mcpError = await callError(mcp, 'add_task', { title: 'Deploy', dependencies: ['nope'] });
+    await mcp.close();
+    for (const surface of [restError, mcpError]) expect(surface).toMatchObject({ code: cli['code'], message: cli['message'], hint: cli['hint'] });
   });
 });
 

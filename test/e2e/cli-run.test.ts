@@ -2,7 +2,8 @@
  * @module `baton run` as a process, against a real server: two (and four) runs on
  * one lock never overlap (a file each appends its token to at start and end),
  * the second waits then runs, signals reach the command, a lost lease stops it
- * (SIGTERM, then SIGKILL after the grace), and every exit code is the documented one.
+ * (SIGTERM, then SIGKILL after the grace), a SIGKILLed run's lease lapses after
+ * --ttl and the next run takes over, and every exit code is the documented one.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,6 +168,31 @@ describe('baton run signals and lease loss', () => {
     // The thief still holds it: the lost run gave back nothing of theirs.
     const check = await baton(['lock', 'check', 'fragile', '--json'], env);
     expect((JSON.parse(check.stdout) as { locks: { holder: string }[] }).locks.map((l) => l.holder)).toEqual(['thief']);
+  });
+
+  it('when baton run itself is killed (SIGKILL), its lease lapses after --ttl and the next run takes the lock with a higher token', async () => {
+    const first = join(dir, 'crash.first');
+    // The command outlives the killed run (nothing can pass SIGKILL on); it notes its token and pid, and is killed below.
+    const crashed = spawnBaton(['run', '--lock', 'crashy', '--ttl', '3', '--', ...node(`require('fs').writeFileSync(${JSON.stringify(first)}, process.env.BATON_LOCK_TOKEN+' '+process.pid);setInterval(()=>{},1000)`)], env);
+    await until(() => existsSync(first) && readFileSync(first, 'utf8').includes(' '), 15_000, 'the first command to start');
+    const [firstToken, orphan] = readFileSync(first, 'utf8').split(' ').map(Number);
+    try {
+      // 'exit', not 'close': the orphaned command still holds the run's stdout and stderr open.
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => crashed.child.once('exit', (_code, signal) => { resolve(signal); }));
+      crashed.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      expect(await exited).toBe('SIGKILL');
+      // Nobody signed off: the lock is still held until the lease lapses.
+      expect((await baton(['lock', 'check', 'crashy'], env)).code).toBe(75);
+      const next = await baton(['run', '--lock', 'crashy', '--wait', '30', '--', ...node('process.stdout.write(process.env.BATON_LOCK_TOKEN)')], env);
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).toMatch(/waiting for lock 'crashy', held by run-/);
+      // Granted once the lease lapsed: within the TTL (3 s, its last renewal at most a third of it before the kill) plus the sweep's slack.
+      expect(Date.now() - killedAt).toBeLessThan(3000 + 5000);
+      expect(Number(next.stdout)).toBeGreaterThan(firstToken!);
+    } finally {
+      if (orphan !== undefined && alive(orphan)) process.kill(orphan, 'SIGKILL');
+    }
   });
 });
 

@@ -27,7 +27,7 @@ describe('npm start', () => {
     expect(status.pid).not.toBe(npm.pid);
     npm.kill('SIGTERM');
     await until(() => !alive(status.pid), 15_000, 'the server to stop');
-    expect((await baton(['status', '--data-dir', dataDir])).code).toBe(1);
+    expect((await baton(['status', '--data-dir', dataDir])).code).toBe(69);
   });
 });
 

@@ -66,7 +66,7 @@ const alive = (pid: number): boolean => {
 };
 
 describe('baton CLI', () => {
-  it('start prints the URL first; status reports it; stop stops it gracefully; status then exits 1', async () => {
+  it('start prints the URL first; status reports it; stop stops it gracefully; status then exits 69 (unreachable)', async () => {
     const dataDir = tempDir();
     const { child, firstLine, exit } = await startForeground(dataDir);
     expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -86,7 +86,7 @@ describe('baton CLI', () => {
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
 
     const after = await baton(['status', '--data-dir', dataDir]);
-    expect(after.code).toBe(1);
+    expect(after.code).toBe(69);
     expect(after.stdout + after.stderr).toContain('baton start --daemon');
     expect((await baton(['stop', '--data-dir', dataDir])).code).toBe(1);
   });
@@ -118,7 +118,7 @@ describe('baton CLI', () => {
     const stop = await baton(['stop', '--data-dir', dataDir]);
     expect(stop.code, stop.stdout).toBe(0);
     expect(alive(record!.pid)).toBe(false);
-    expect((await baton(['status', '--data-dir', dataDir])).code).toBe(1);
+    expect((await baton(['status', '--data-dir', dataDir])).code).toBe(69);
   });
 
   it('status names the project of the current directory and why, with or without a server', async () => {
@@ -128,7 +128,7 @@ describe('baton CLI', () => {
     const id = resolveProject({ cwd: repo }).id;
     const dataDir = tempDir();
     const down = await baton(['status', '--data-dir', dataDir], 20_000, { cwd: worktree });
-    expect(down.code).toBe(1);
+    expect(down.code).toBe(69);
     expect(down.stdout).toContain(`Project here: ${id} (from the git remote github.com/acme/shop, branch fix-cart).`);
     const json = await baton(['status', '--data-dir', dataDir, '--json'], 20_000, { cwd: repo });
     expect(JSON.parse(json.stdout)).toMatchObject({ running: false, project: { id, source: 'git-remote', root: repo, branch: 'main', from: 'github.com/acme/shop' } });

@@ -93,9 +93,12 @@ export class BatonClient {
     }
   }
 
-  /** GET a path outside /api/v1 (such as /health): its JSON. */
-  async get(path: string, options: CallOptions = {}): Promise<Answer> {
-    return this.send('GET', path, undefined, options);
+  /**
+   * GET a path outside /api/v1 (such as /health): its HTTP status and JSON,
+   * whatever the status (a 503 /health is an answer); UnreachableError when none comes.
+   */
+  async read(path: string, options: CallOptions = {}): Promise<{ status: number; body: Answer }> {
+    return this.exchange('GET', path, undefined, options);
   }
 
   private headers(body: string | undefined): Record<string, string> {
@@ -110,7 +113,14 @@ export class BatonClient {
     };
   }
 
-  private send(method: string, path: string, body: string | undefined, options: CallOptions): Promise<Answer> {
+  /** The answer of a 2xx, else the server's typed error. */
+  private async send(method: string, path: string, body: string | undefined, options: CallOptions): Promise<Answer> {
+    const answer = await this.exchange(method, path, body, options);
+    if (answer.status >= 200 && answer.status < 300) return answer.body;
+    throw apiError(answer.status, answer.body, this.identity.url);
+  }
+
+  private exchange(method: string, path: string, body: string | undefined, options: CallOptions): Promise<{ status: number; body: Answer }> {
     const url = new URL(path, `${this.identity.url}/`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -126,9 +136,7 @@ export class BatonClient {
       req.on('response', (res) => {
         readJson(res).then(
           (json) => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(json);
-            else reject(apiError(status, json, this.identity.url));
+            resolve({ status: res.statusCode ?? 0, body: json });
           },
           (error: unknown) => {
             reject(new UnreachableError(`The answer from ${this.identity.url} broke off: ${String(error)}.`, unreachableHint, { cause: error }));

@@ -1,7 +1,9 @@
 /**
- * @module Which server a client command talks to: --url, else BATON_URL, else the
- * server recorded in the data directory (--data-dir, BATON_DATA_DIR, ~/.baton) by
- * the one that runs there. Reads one small file; loads nothing of the server.
+ * @module Which server a client command (and `baton status`) talks to: --url, else
+ * the server recorded in --data-dir, else BATON_URL, else the server recorded in
+ * BATON_DATA_DIR or ~/.baton by the one that runs there. A flag beats the
+ * environment, so `--data-dir` names its own server even where BATON_URL is set.
+ * Reads one small file; loads nothing of the server.
  */
 import { defaultDataDir, processAlive, readServerRecord } from '../../server/server-record.js';
 import { UnreachableError, UsageError } from './errors.js';
@@ -17,6 +19,8 @@ export interface ServerLocation {
   /** Where the URL came from, for messages. */
   source: 'flag' | 'env' | 'data-dir';
   dataDir?: string;
+  /** The process the data directory's record names (source 'data-dir'). */
+  pid?: number;
 }
 
 function parseUrl(text: string, from: string): string {
@@ -33,11 +37,11 @@ function parseUrl(text: string, from: string): string {
 export function locateServer(options: LocateOptions): ServerLocation {
   if (options.url) return { url: parseUrl(options.url, '--url'), source: 'flag' };
   const fromEnv = options.env['BATON_URL'];
-  if (fromEnv) return { url: parseUrl(fromEnv, 'BATON_URL'), source: 'env' };
+  if (fromEnv && options.dataDir === undefined) return { url: parseUrl(fromEnv, 'BATON_URL'), source: 'env' };
   const dataDir = options.dataDir ?? (options.env['BATON_DATA_DIR'] || defaultDataDir());
   const record = readServerRecord(dataDir);
   if (!record || !processAlive(record.pid)) {
     throw new UnreachableError(`No Baton server is running for ${dataDir}.`, 'Start one with `baton start --daemon`, or name a server with --url or BATON_URL.');
   }
-  return { url: record.url, source: 'data-dir', dataDir };
+  return { url: record.url, source: 'data-dir', dataDir, pid: record.pid };
 }

@@ -3,8 +3,7 @@
  * directory at a glance (coordinator_status: agents, locks, reservations, slots,
  * waiters, tasks by status, the store's health), through the REST client.
  */
-import { BatonClient } from '../client/http-client.js';
-import type { ServerStatus } from './server-control.js';
+import type { BatonClient } from '../client/http-client.js';
 
 type Counts = Record<string, number>;
 
@@ -13,10 +12,13 @@ const listCounts = (counts: unknown): string => {
   return entries.length === 0 ? 'none' : entries.map(([k, n]) => `${n} ${k}`).join(', ');
 };
 
-// cli/main.ts imports this lazily (`await import`), which ts-unused-exports does not follow.
-export async function projectSummary(status: ServerStatus): Promise<{ json: { coordinator?: unknown }; text: string }> {
-  if (!status.running || !status.url || !status.project) return { json: {}, text: '' };
-  const client = new BatonClient({ url: status.url, token: process.env['BATON_TOKEN'] || undefined, project: status.project.id });
+export interface ProjectSummary {
+  json: { coordinator?: unknown; coordinator_error?: string };
+  text: string;
+}
+
+/** The summary of the client's project; a refusal (a token missing on a team server) is shown, not thrown. */
+export async function projectSummary(client: BatonClient): Promise<ProjectSummary> {
   try {
     const s = await client.call('coordinator_status', {}, { timeoutMs: 3000 });
     const slots = s['worker_slots'] as { used: number; total: number } | undefined;
@@ -29,6 +31,7 @@ export async function projectSummary(status: ServerStatus): Promise<{ json: { co
     ].join('\n');
     return { json: { coordinator: s }, text: `${text}\n` };
   } catch (error) {
-    return { json: { coordinator_error: error instanceof Error ? error.message : String(error) } as { coordinator?: unknown }, text: `Project status: unavailable (${error instanceof Error ? error.message : String(error)}).\n` };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { json: { coordinator_error: reason }, text: `Project status: unavailable (${reason}).\n` };
   }
 }

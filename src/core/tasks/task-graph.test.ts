@@ -33,7 +33,13 @@ describe('orderBatch', () => {
   it('refuses an unknown dependency with INVALID_INPUT naming it', () => {
     const error = thrown(() => orderBatch([task('a', ['ghost'])], none));
     expect(error).toBeInstanceOf(CoordinationError);
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', details: { task_id: 'a', dependency: 'ghost' } });
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'dependencies', task_id: 'a', dependency: 'ghost' } });
+  });
+
+  it('names the missing dependency first, not the task that needs it (whose id may be a generated one)', () => {
+    const error = thrown(() => orderBatch([task('task-x1Y2z3', ['nope'])], none)) as CoordinationError;
+    expect(error.message).toMatch(/^Task 'nope' does not exist/);
+    expect(error.message).not.toContain('task-x1Y2z3');
   });
 
   it('refuses a duplicate id in the batch or in the project with ALREADY_EXISTS', () => {

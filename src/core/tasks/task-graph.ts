@@ -22,7 +22,8 @@ export function orderBatch(batch: NewTask[], existing: ReadonlyMap<string, TaskS
   for (const task of batch) {
     for (const dep of task.dependencies) {
       if (!byId.has(dep) && !existing.has(dep)) {
-        throw invalidInput(`Task '${task.id}' depends on '${dep}', which does not exist: add it first or in the same batch.`, { task_id: task.id, dependency: dep });
+        // The missing task leads: the one depending on it may carry an id the caller never saw (generated), so it is a detail.
+        throw invalidInput(`Task '${dep}' does not exist: add it first (or in the same batch), or take it out of the dependencies.`, { field: 'dependencies', dependency: dep, task_id: task.id });
       }
     }
   }

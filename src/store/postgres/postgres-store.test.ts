@@ -3,7 +3,7 @@
  * emptied before each test), plus what only PostgreSQL has: two pools on one schema racing,
  * migrations under concurrent start, the LISTEN/NOTIFY event bus across
  * instances (and its reconnect), the server clock, and an unreachable server.
- * Needs the PostgreSQL on 127.0.0.1:5432 (or BATON_TEST_POSTGRES_URL).
+ * Needs the PostgreSQL on 127.0.0.1:5432 (or BATON_TEST_PG_URL).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -19,7 +19,7 @@ import { createLogFollowingBus, type LogFollowingBus } from '../../bus/log-follo
 import { createPostgresNotifier, type PostgresNotifier } from './postgres-notifier.js';
 import { createPostgresStore } from './postgres-store.js';
 
-const URL = process.env['BATON_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const URL = process.env['BATON_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
 const freshSchema = (): string => {
   const schema = `baton_test_${randomBytes(6).toString('hex')}`;
