@@ -16,7 +16,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { registerTaskCoordinatorApi } from '../rest/task-coordinator-api.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
-import { registerLegacySseRoute } from '../mcp/legacy-sse.js';
+import { registerLegacySseRoute, type LegacySseOptions } from '../mcp/legacy-sse.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
 import { registerHookRoutes } from '../hooks/hook-routes.js';
@@ -41,6 +41,8 @@ export interface HttpAppOptions {
   mcpToolsets?: readonly string[] | undefined;
   /** MCP session limits (see McpRouteOptions); the defaults suit a server. */
   mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
+  /** The same for the legacy HTTP+SSE streams at /sse. */
+  legacySse?: Pick<LegacySseOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
   /** WebSocket bounds (slow-consumer buffer, ping interval); the defaults suit a server. */
@@ -222,6 +224,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
-  registerLegacySseRoute(app, { hub, security, version: options.version });
+  registerLegacySseRoute(app, { ...options.legacySse, hub, security, version: options.version });
   return app;
 }
