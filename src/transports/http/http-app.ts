@@ -88,20 +88,22 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
+  // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
+  const timeouts = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
+  };
   // Fastify types an HTTPS app apart, but it serves requests with the same API: the routes take either.
   const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
+    // Fastify passes `http` only to http.createServer: with TLS the timeouts go with the certificate.
+    ...(options.https ? { https: { ...options.https, ...timeouts } } : {}),
     logger: false,
     genReqId: requestIdOf,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
-    // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
     requestTimeout: requestTimeoutMs,
-    http: {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
-      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
-    },
+    http: timeouts,
     clientErrorHandler: createClientErrorHandler(requestTimeoutMs),
     forceCloseConnections: true,
     return503OnClosing: false,
