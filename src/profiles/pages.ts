@@ -1,6 +1,6 @@
 /**
  * @module Helpers the profiles share: reading every page of a hub list (the seeds
- * answer whole lists; Baton pages them), and the seeds' glob patterns.
+ * answer whole lists; Baton pages them).
  */
 import type { CommandOutput } from '../hub/command.js';
 import type { ProfileContext } from './profile.js';
@@ -19,11 +19,4 @@ export async function allPages(ctx: ProfileContext, command: string, input: Reco
     if (cursor === undefined) return { rows, truncated: false };
   }
   return { rows, truncated: true };
-}
-
-/** A shell-style glob (`*`, `?`) as a whole-string matcher, as Redis KEYS and fnmatch read them. */
-export function globMatcher(pattern: string): (value: string) => boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  const re = new RegExp(`^${source}$`, 's');
-  return (value) => re.test(value);
 }

@@ -7,8 +7,9 @@
  * allowed") by the hub's own force rule, which never breaks an active or idle one.
  */
 import { z } from 'zod';
+import { wildcardMatcher } from '../core/wildcard.js';
 import type { CommandOutput } from '../hub/command.js';
-import { allPages, globMatcher } from './pages.js';
+import { allPages } from './pages.js';
 import { defineTool, type Profile, type ProfileContext } from './profile.js';
 
 /** The seed's DEFAULT_LOCK_TIMEOUT. */
@@ -123,7 +124,7 @@ export const powerPackProfile: Profile = {
       idempotent: true,
       input: z.object({ pattern: z.string().max(200).optional().describe("e.g. 'issue:*', 'wave:5c*'.") }),
       async run(ctx, input) {
-        const matches = globMatcher(input.pattern ?? '*');
+        const matches = wildcardMatcher(input.pattern ?? '*');
         const { rows, truncated } = await allPages(ctx, 'list_locks', { limit: 200 }, 'locks');
         const locks = (rows as LockRow[]).filter((l) => matches(l.name ?? '')).map(lockRow);
         return { pattern: input.pattern ?? '*', count: locks.length, locks, ...(truncated ? { truncated: true } : {}) };

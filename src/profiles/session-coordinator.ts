@@ -14,7 +14,8 @@
  */
 import { z } from 'zod';
 import { isCoordinationError } from '../core/errors.js';
-import { allPages, globMatcher } from './pages.js';
+import { wildcardMatcher } from '../core/wildcard.js';
+import { allPages } from './pages.js';
 import { defineTool, type Profile, type ProfileContext } from './profile.js';
 
 const INSTANCE_PREFIX = 'session-coordinator/';
@@ -167,7 +168,7 @@ export const sessionCoordinatorProfile: Profile = {
       idempotent: true,
       input: z.object({ pattern: z.string().max(200).optional() }),
       async run(ctx, input) {
-        const matches = globMatcher(input.pattern ?? '*');
+        const matches = wildcardMatcher(input.pattern ?? '*');
         const { rows } = await allPages(ctx, 'list_keys', { limit: 1000 }, 'scopes');
         return { scopes: (rows as { scope: string }[]).map((r) => r.scope).filter(matches).sort() };
       },

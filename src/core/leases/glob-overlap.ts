@@ -16,6 +16,7 @@
  * before they are expanded (each one multiplies the alternatives).
  */
 import { invalidInput } from '../errors.js';
+import { tokensMatch, type WildcardToken } from '../wildcard.js';
 
 export const GLOB_MAX_LENGTH = 500;
 /** Brace groups one glob may have: `{a,b}` repeated n times has 2^n alternatives. */
@@ -189,41 +190,19 @@ function literalEnds(segment: string): { prefix: string; suffix: string } {
   return { prefix: segment.slice(0, first), suffix: segment.slice(last) };
 }
 
-/** One glob token: `*`, or a test for exactly one character. */
-type Token = { kind: 'star' } | { kind: 'one'; test: (code: number) => boolean };
-
 /**
- * Matches one literal segment against one wildcard segment: the classic
- * two-pointer walk that, on a mismatch, retries only from the last `*` — at most
- * |pattern|·|literal| steps, where a backtracking RegExp takes exponential time.
+ * Matches one literal segment against one wildcard segment in at most
+ * |pattern|·|literal| steps (see ../wildcard.ts).
  */
 function segmentMatches(pattern: string, literal: string): boolean {
   const tokens = tokenize(pattern);
   if (tokens === null) return true; // a malformed character class: decide conservatively
-  let t = 0;
-  let i = 0;
-  let star = -1;
-  let resume = 0;
-  while (i < literal.length) {
-    const token = tokens[t];
-    if (token?.kind === 'one' && token.test(literal.charCodeAt(i))) {
-      t++;
-      i++;
-    } else if (token?.kind === 'star') {
-      star = t++;
-      resume = i;
-    } else if (star >= 0) {
-      t = star + 1;
-      i = ++resume;
-    } else return false;
-  }
-  while (tokens[t]?.kind === 'star') t++;
-  return t === tokens.length;
+  return tokensMatch(tokens, literal);
 }
 
 /** The tokens of a wildcard segment; null when a character class is malformed (`[z-a]`). */
-function tokenize(pattern: string): Token[] | null {
-  const tokens: Token[] = [];
+function tokenize(pattern: string): WildcardToken[] | null {
+  const tokens: WildcardToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern.charAt(i);
     const end = c === '[' ? pattern.indexOf(']', i + 1) : -1;

@@ -36,6 +36,12 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
   /** How often the WAL is checkpointed into the database file, in ms. Default 1000. */
   checkpointIntervalMs?: number;
+  /**
+   * Given the open connection once it is migrated: the seam tests use to make the
+   * engine itself raise a fault (PRAGMA max_page_count for SQLITE_FULL, query_only
+   * for SQLITE_READONLY), since those settings belong to one connection.
+   */
+  onConnection?: (db: Database.Database) => void;
 }
 
 interface Job {
@@ -63,6 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     // Checkpoints run on a timer below: an automatic one would fsync inside some caller's COMMIT.
     db.pragma('wal_autocheckpoint = 0');
     migrate(db);
+    options.onConnection?.(db);
   } catch (error) {
     throw translateSqliteError(error, path);
   }

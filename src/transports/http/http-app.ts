@@ -16,7 +16,7 @@ import { registerRestRoutes } from '../rest/rest-routes.js';
 import { registerTaskCoordinatorApi } from '../rest/task-coordinator-api.js';
 import { API_PREFIX } from '../rest/routes.js';
 import { registerMcpRoute, type McpRouteOptions } from '../mcp/http.js';
-import { registerLegacySseRoute } from '../mcp/legacy-sse.js';
+import { registerLegacySseRoute, type LegacySseOptions } from '../mcp/legacy-sse.js';
 import { registerSseRoute } from '../sse/sse-route.js';
 import { registerDashboardRoute } from '../dashboard/dashboard-route.js';
 import { registerHookRoutes } from '../hooks/hook-routes.js';
@@ -41,6 +41,8 @@ export interface HttpAppOptions {
   mcpToolsets?: readonly string[] | undefined;
   /** MCP session limits (see McpRouteOptions); the defaults suit a server. */
   mcp?: Pick<McpRouteOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
+  /** The same for the legacy HTTP+SSE streams at /sse. */
+  legacySse?: Pick<LegacySseOptions, 'sessionIdleMs' | 'maxSessions'> | undefined;
   /** A request's headers and body must arrive within this many ms (default 30 s); answers may take longer. */
   requestTimeoutMs?: number | undefined;
   /** WebSocket bounds (slow-consumer buffer, ping interval); the defaults suit a server. */
@@ -86,20 +88,22 @@ function fromFastifyError(error: FastifyError): CoordinationError {
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const { hub, security, log } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
+  // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
+  const timeouts = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
+  };
   // Fastify types an HTTPS app apart, but it serves requests with the same API: the routes take either.
   const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
+    // Fastify passes `http` only to http.createServer: with TLS the timeouts go with the certificate.
+    ...(options.https ? { https: { ...options.https, ...timeouts } } : {}),
     logger: false,
     genReqId: requestIdOf,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    // Fastify's default (0) lets a body trickle in forever. The limits cover receiving the request only:
-    // long-poll answers and event streams run past them. Node checks them every connectionsCheckingInterval.
     requestTimeout: requestTimeoutMs,
-    http: {
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
-      connectionsCheckingInterval: Math.min(5_000, Math.ceil(requestTimeoutMs / 4)),
-    },
+    http: timeouts,
     clientErrorHandler: createClientErrorHandler(requestTimeoutMs),
     forceCloseConnections: true,
     return503OnClosing: false,
@@ -222,6 +226,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     done();
   });
   registerMcpRoute(app, { ...options.mcp, hub, security, version: options.version, toolsets: options.mcpToolsets });
-  registerLegacySseRoute(app, { hub, security, version: options.version });
+  registerLegacySseRoute(app, { ...options.legacySse, hub, security, version: options.version });
   return app;
 }

@@ -5,7 +5,7 @@
  * clients open a session with `initialize`: POST carries messages, GET opens the
  * session's notification stream, DELETE ends it. A session is one MCP server
  * from buildMcpServer, kept until DELETE, idle expiry, or eviction at the cap
- * (least recently used first, never one with a call in flight); clients open a
+ * (session-pool.ts: least recently used first, never one with a call in flight); clients open a
  * new one when theirs is gone (404), as the stdio proxy does. Every request
  * passes the shared HTTP security (Host/Origin against DNS rebinding, bearer
  * tokens); `?toolsets=` and `?project=` shape what a request or session sees.
@@ -26,6 +26,7 @@ import type { Profile } from '../../profiles/profile.js';
 import { buildMcpServer } from './mcp-server.js';
 import { buildProfileServer } from './profile-server.js';
 import { createModernEndpoint } from './modern-endpoint.js';
+import { createSessionPool } from './session-pool.js';
 import { classify, SERVED_REVISIONS } from './revisions.js';
 
 export interface McpRouteOptions {
@@ -66,14 +67,17 @@ const isMessage = (m: unknown): m is JSONRPCMessage => {
 
 export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions): void {
   const { hub, security } = options;
-  // Kept in order of last use (a request moves its session to the end): the first idle one is evicted at the cap.
-  const sessions = new Map<string, HttpSessionTransport>();
   const feed = createEventFeed(hub.context.bus);
   const offered = options.toolsets ?? [...new Set(hub.commands.map((c) => c.toolset))].filter((t) => !OPT_IN_TOOLSETS.includes(t));
   // Blocking commands, and whether they block only when asked to (wait_seconds).
   const blocking = new Map(hub.commands.filter((c) => c.blocking).map((c) => [c.name, 'wait_seconds' in c.input.shape]));
-  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
   const maxSessions = options.maxSessions ?? 10_000;
+  const sessions = createSessionPool<HttpSessionTransport>({
+    max: maxSessions,
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    keptWhenIdle: (t) => t.streaming,
+    full: () => new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions, each with a call in flight; retry shortly.`, { limit: maxSessions }),
+  });
 
   const modern = createModernEndpoint({ hub, version: options.version, offered, feed, streams: (m) => wantsStream(m, blocking), maxListens: maxSessions });
 
@@ -99,43 +103,29 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
   function openSession(request: FastifyRequest, caller: Caller): HttpSessionTransport {
     const profile = profileOf(request);
     const toolsets = toolsetsOf(request);
-    if (sessions.size >= maxSessions) evictOne();
     const transport = new HttpSessionTransport(randomUUID());
+    sessions.add(transport);
     const callerOf = (extra: { requestId: RequestId }): Caller => transport.callerOf(extra.requestId);
     const server = profile
       ? buildProfileServer(hub, { version: options.version, profile, project: caller.project, callerOf })
       : buildMcpServer(hub, { version: options.version, offered, toolsets, project: caller.project, feed, callerOf });
     transport.direct = server.callTool;
     transport.owner = request.headers.authorization;
-    sessions.set(transport.sessionId, transport);
-    transport.onclose = () => sessions.delete(transport.sessionId);
+    transport.onclose = () => {
+      sessions.delete(transport);
+    };
     // A revoked or expired token ends the sessions it opened, open notification streams included.
     caller.access?.revoked?.addEventListener('abort', () => void transport.close(), { once: true });
     void server.mcp.connect(transport);
     return transport;
   }
 
-  /** Makes room for a newcomer: the least recently used session with nothing in flight goes (its client reopens on 404). */
-  function evictOne(): void {
-    for (const t of sessions.values()) {
-      if (t.busy) continue;
-      void t.close();
-      return;
-    }
-    throw new CoordinationError('LIMIT_EXCEEDED', `This server holds ${maxSessions} MCP sessions, each with a call in flight; retry shortly.`, { limit: maxSessions });
-  }
-
-  const sweeper = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const t of sessions.values()) if (!t.streaming && !t.busy && t.lastSeen < cutoff) void t.close();
-  }, Math.min(idleMs, 60_000)).unref();
   app.addHook('preClose', (done) => {
     modern.endStreams();
     done();
   });
   app.addHook('onClose', async () => {
-    clearInterval(sweeper);
-    await Promise.all([...sessions.values()].map((t) => t.close()));
+    await sessions.close();
     await modern.close();
     feed.close();
   });
@@ -153,13 +143,9 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
       void rpcError(reply, 400, -32000, why, undefined, requestIdOf(request.body));
       return undefined;
     }
-    const session = sessions.get(id);
+    const session = sessions.use(id);
     if (!session) void rpcError(reply, 404, -32001, 'Session not found: initialize a new session.');
     else if (session.owner !== request.headers.authorization) throw new CoordinationError('FORBIDDEN', 'This MCP session was opened with another token.');
-    else {
-      sessions.delete(id);
-      sessions.set(id, session);
-    }
     return session;
   }
 

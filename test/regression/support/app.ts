@@ -1,5 +1,5 @@
 /**
- * @module The HTTP app in this process over in-memory SQLite, for regressions that
+ * @module The HTTP app in this process over in-memory SQLite (or a given store), for regressions that
  * need transport settings the CLI does not expose (session cap, idle expiry,
  * request timeout), tokens, and a view of how many listeners the event bus holds.
  */
@@ -8,6 +8,7 @@ import { createMemoryEventBus, type EventBus } from '../../../src/bus/event-bus.
 import { createHub, type Hub } from '../../../src/hub/hub.js';
 import { DEFAULT_LIMITS, type LimitsConfig } from '../../../src/hub/config.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
 import { createHttpApp, type HttpAppOptions } from '../../../src/transports/http/http-app.js';
 import { createTokenRegistry, type StaticToken } from '../../../src/hub/auth/token-registry.js';
 import { LOOPBACK_HOSTS } from '../../../src/transports/http/security.js';
@@ -51,13 +52,14 @@ export interface TestAppOptions extends Partial<Omit<HttpAppOptions, 'hub' | 'se
   tokens?: StaticToken[];
   /** Limits other than the defaults (DEFAULT_LIMITS). */
   limits?: Partial<LimitsConfig>;
+  /** The store to serve (closed with the app); in-memory SQLite when omitted. */
+  store?: Store;
 }
 
 const silent = { info: () => undefined, error: () => undefined };
 
 export async function startApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { tokens = [], limits, ...http } = options;
-  const store = createSqliteStore({ path: ':memory:' });
+  const { tokens = [], limits, store = createSqliteStore({ path: ':memory:' }), ...http } = options;
   const bus = createCountingBus();
   const hub = createHub({ store, bus, log: silent, config: { limits: { ...DEFAULT_LIMITS, ...limits } } });
   // Its own bus, so the listener counts the regressions read are the transports' alone.
