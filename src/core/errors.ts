@@ -44,8 +44,8 @@ export const ERROR_CATALOG = {
   INVALID_STATE: 'Read it again (list_threads / list_intents) and act on its current status.',
   /** The inbox cursor is older than the retained log. */
   CURSOR_EXPIRED: 'Call get_inbox without after to start from your oldest unread message.',
-  /** The inbox cursor is beyond the end of the log (not one this server gave). */
-  CURSOR_AHEAD: 'Pass the cursor get_inbox returned, or omit after.',
+  /** A read's position (get_events, get_inbox) is beyond the end of the log (not one this server gave). */
+  CURSOR_AHEAD: 'Pass the position the last read returned (next_after, cursor), or omit after.',
   /** The storage engine cannot be reached. */
   STORE_UNAVAILABLE: 'The coordinator cannot reach its store; retry shortly and check `baton status`.',
   /** An unexpected failure inside the coordinator; the cause is logged. */

@@ -248,7 +248,14 @@ export function createHookDecisions(hub: Hub): HookDecisions {
     } catch (error) {
       if (!isCoordinationError(error) || error.code !== 'NOT_FOUND') throw error;
     }
-    const page = (await run('get_events', { after: after ?? 0, limit: after === undefined ? 1 : NOTICE_PAGE }, caller)) as { events: NoticeEvent[]; next_after: number; last_id: number };
+    type NoticePage = { events: NoticeEvent[]; next_after: number; last_id: number };
+    const read = (from: number | undefined) => run('get_events', { after: from ?? 0, limit: from === undefined ? 1 : NOTICE_PAGE }, caller) as Promise<NoticePage>;
+    // A cursor beyond the log (the project was restored from an older backup): start again from now.
+    const page = await read(after).catch((error: unknown) => {
+      if (!isCoordinationError(error) || error.code !== 'CURSOR_AHEAD') throw error;
+      after = undefined;
+      return read(undefined);
+    });
     // No cursor yet (hooks installed mid-session): start from now, nothing before counts as new.
     const next = after === undefined ? page.last_id : page.next_after;
     const found = after === undefined ? [] : noticesFor(me, page.events);

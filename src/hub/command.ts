@@ -42,6 +42,8 @@ export interface Command<TInput extends z.ZodObject = z.ZodObject, TOutput exten
   blocking?: boolean;
   /** Input fields advertised to models although they route or identify (e.g. register_agent's agent_id). */
   advertise?: readonly string[];
+  /** Input fields accepted but not advertised: a generic pager's `cursor` where the model's own position is `after`. */
+  unadvertised?: readonly string[];
   run(ctx: HubContext, input: z.output<TInput>, call: Call): Promise<z.input<TOutput>>;
 }
 
@@ -57,7 +59,11 @@ export const mutatingFields = {
 };
 
 /** The routing and identity fields, accepted on every command and hidden from models. */
-export const ROUTING_FIELDS: readonly string[] = Object.keys(mutatingFields);
+const ROUTING_FIELDS: readonly string[] = Object.keys(mutatingFields);
+
+/** The input fields models are not shown: routing ones (unless advertised) and the command's unadvertised ones. */
+export const hiddenFields = (command: Pick<Command, 'advertise' | 'unadvertised'>): ReadonlySet<string> =>
+  new Set([...ROUTING_FIELDS.filter((f) => !command.advertise?.includes(f)), ...(command.unadvertised ?? [])]);
 
 /** Defines a command, keeping its input and output types tied to its schemas. */
 export const defineCommand = <TInput extends z.ZodObject, TOutput extends z.ZodObject>(command: Command<TInput, TOutput>): Command =>

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { invalidInput, type CoordinationError } from '../core/errors.js';
-import { ROUTING_FIELDS, type Command } from './command.js';
+import { hiddenFields, type Command } from './command.js';
 
 /** Names models reach for that mean a known field (beyond the nearest spelling). */
 const SYNONYMS: Readonly<Record<string, string>> = {
@@ -82,7 +82,7 @@ function nearestField(unknown: string, known: readonly string[]): string | undef
 }
 
 /** What strict parsing needs of a command (a compatibility profile's tool has the same). */
-export type InputSpec = Pick<Command, 'name' | 'input' | 'advertise'>;
+export type InputSpec = Pick<Command, 'name' | 'input' | 'advertise' | 'unadvertised'>;
 
 const strictSchemas = new WeakMap<InputSpec, z.ZodObject>();
 
@@ -102,7 +102,8 @@ function describeIssues(command: InputSpec, error: z.ZodError): CoordinationErro
     const known = Object.keys(command.input.shape);
     const name = unknown.keys[0] ?? '';
     const guess = nearestField(name, known);
-    const advertised = known.filter((k) => !ROUTING_FIELDS.includes(k) || command.advertise?.includes(k));
+    const hidden = hiddenFields(command);
+    const advertised = known.filter((k) => !hidden.has(k));
     return invalidInput(
       `'${command.name}' has no argument '${name.slice(0, 60)}'${guess ? `: did you mean '${guess}'?` : '.'} It takes: ${advertised.join(', ') || 'no arguments'}.`,
       { field: name, unknown: unknown.keys.slice(0, 10), ...(guess ? { did_you_mean: guess } : {}), issues },

@@ -49,7 +49,7 @@ function serverView(s: ServiceRow): Record<string, unknown> {
 }
 
 async function services(ctx: ProfileContext): Promise<ServiceRow[]> {
-  const { rows } = await allPages(ctx, 'list_services', { limit: 200 }, 'services');
+  const { rows } = await allPages(ctx, 'list_services', { limit: 200, detail: true }, 'services');
   return rows as ServiceRow[];
 }
 

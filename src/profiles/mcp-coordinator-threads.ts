@@ -69,7 +69,7 @@ export async function threadWithPosts(ctx: ProfileContext, id: string, after = 0
 /** Threads of these statuses, every page; `all` for everyone's, else the caller's. */
 export async function threadsOf(ctx: ProfileContext, statuses: readonly string[], all: boolean, run?: (c: string, i: Record<string, unknown>) => Promise<CommandOutput>): Promise<ThreadRow[]> {
   const as = run === undefined ? ctx : { ...ctx, run };
-  const pages = await Promise.all(statuses.map((status) => allPages(as, 'list_threads', { status, all, limit: 200 }, 'threads')));
+  const pages = await Promise.all(statuses.map((status) => allPages(as, 'list_threads', { status, all, limit: 200, detail: true }, 'threads')));
   return pages.flatMap((p) => p.rows as ThreadRow[]);
 }
 

@@ -26,7 +26,7 @@ import type { LimitStore } from './limits-port.js';
 /** The read half of the Store port, answered by each engine with its own queries. */
 export type StoreQueries = Pick<
   Store,
-  | 'getMember' | 'listMembers' | 'getLease' | 'listLeases' | 'listWaiters' | 'getTask' | 'listTasks' | 'getState' | 'listStateKeys' | 'listScopes'
+  | 'getMember' | 'listMembers' | 'getLease' | 'listLeases' | 'listWaiters' | 'getTask' | 'listTasks' | 'getState' | 'listStateKeys' | 'countStateKeys' | 'listScopes'
   | 'readEvents' | 'countProject' | 'listProjects' | 'projectExists'
 > & Pick<ConsultStore, 'getDoc' | 'listDocs'>;
 

@@ -326,7 +326,10 @@ export interface Store {
   // state
   putState(ctx: MutationContext, input: PutStateInput): Promise<Written<StateEntry>>;
   getState(project: string, scope: string, key: string, now: number): Promise<StateEntry | null>;
-  listStateKeys(project: string, scope: string, prefix: string, now: number, limit: number): Promise<StateEntry[]>;
+  /** Live keys of a scope starting with `prefix`, in byte order, after the key `after` when given. */
+  listStateKeys(project: string, scope: string, prefix: string, now: number, limit: number, after?: string): Promise<StateEntry[]>;
+  /** How many live keys of a scope start with `prefix`, counted by the engine (no rows read). */
+  countStateKeys(project: string, scope: string, prefix: string, now: number): Promise<number>;
   listScopes(project: string, now: number): Promise<{ scope: string; keys: number }[]>;
   deleteState(ctx: MutationContext, scope: string, key: string, actor: string | null): Promise<Written<boolean>>;
   deleteScope(ctx: MutationContext, scope: string, actor: string | null): Promise<Written<number>>;

@@ -22,7 +22,8 @@ const clients: Client[] = [];
 const project = 'busy';
 
 beforeAll(async () => {
-  server = await startInProcess();
+  // Timed-out waits keep their place for the grace period: long enough that the worker queue is still there to list.
+  server = await startInProcess({ waitGraceMs: 600_000 });
   const run = (name: string, input: Record<string, unknown>, agentId?: string) => server.hub.execute(name, input, { project, agentId });
   const agents = Array.from({ length: 200 }, (_, i) => `agent-${String(i).padStart(3, '0')}`);
   await Promise.all(agents.map((a) => run('register_agent', { name: `Agent ${a}`, metadata: { branch: `issue-${a}-work`, cwd: `/work/${a}` } }, a)));
@@ -34,7 +35,19 @@ beforeAll(async () => {
   await Promise.all(agents.slice(80, 120).map((a) => run('claim_task', {}, a)));
   for (let i = 0; i < 10_000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, j) => run('publish_event', { topic: 'build.progress', payload: { step: i + j } }, 'agent-001')));
   for (let i = 0; i < 30; i++) await run('store_data', { scope: 'config', key: `key-${i}`, value: { enabled: true } }, 'agent-001');
-}, 120_000);
+  // Consultation: every agent announces (half collide, opening threads), edits files two by two, and writes to the newcomer.
+  await run('register_agent', { name: 'Newcomer' }, 'newcomer');
+  for (const [i, a] of agents.entries()) {
+    await run('announce_work', { description: `Refactor part ${i % 100} of the feature and its tests`, target_files: [`src/part-${i % 100}.ts`, `test/part-${i % 100}.test.ts`], modules: ['src'] }, a);
+    await run('record_file_edit', { files: [`src/part-${i % 100}.ts`, `src/shared-${i % 50}.ts`] }, a);
+    await run('send_message', { to: ['newcomer'], text: `Heads-up from ${a}: I am changing src/part-${i % 100}.ts this afternoon, ping me before touching it.` }, a);
+  }
+  // Worker slots: all five held, and 300 waiting.
+  await Promise.all(agents.slice(120, 125).map((a) => run('claim_worker_slot', {}, a)));
+  const waiters = Array.from({ length: 300 }, (_, i) => `waiter-${String(i).padStart(3, '0')}`);
+  await Promise.all(waiters.map((w) => run('register_agent', {}, w)));
+  await Promise.all(waiters.map((w) => run('claim_worker_slot', { wait_seconds: 0.01 }, w)));
+}, 180_000);
 
 afterAll(async () => {
   for (const c of clients) await c.close();
@@ -64,9 +77,15 @@ describe('MCP budgets', () => {
   it(`keeps every list answer with default arguments within ${LIST_RESULT} tokens in a busy project`, async () => {
     const c = await client({ toolsets: 'all' });
     await call(c, 'register_agent', {});
-    const lists = ['list_agents', 'list_locks', 'list_reservations', 'get_all_tasks', 'get_workers', 'list_keys', 'get_events', 'list_services', 'coordinator_status'];
+    const lists = ['list_agents', 'list_locks', 'list_reservations', 'get_all_tasks', 'get_workers', 'list_keys', 'get_events', 'list_services', 'coordinator_status', 'list_intents', 'list_threads', 'get_inbox', 'file_activity'];
     const sizes: Record<string, number> = {};
     for (const name of lists) sizes[name] = jsonTokens(await call(c, name, {}));
+    // The seeds are there: a list that came back empty would measure nothing.
+    expect((await call(c, 'get_inbox', {}))['deliveries']).toHaveLength(20);
+    expect(((await call(c, 'list_threads', {}))['threads'] as unknown[]).length).toBe(20);
+    expect(await call(c, 'get_workers', {})).toMatchObject({ used: 5, total: 300, truncated: true });
+    expect(await call(c, 'list_intents', {})).toMatchObject({ total: 200 });
+    expect(((await call(c, 'file_activity', {}))['files'] as unknown[]).length).toBe(20);
     for (const [name, tokens] of Object.entries(sizes)) expect(tokens, `${name} answers ${tokens} tokens (all: ${JSON.stringify(sizes)})`).toBeLessThanOrEqual(LIST_RESULT);
   });
 

@@ -197,7 +197,7 @@ describe('MCP waits', () => {
   it('ends a bounded wait with timed_out, sending progress while it waits when asked', async () => {
     const client = await httpClient(server.url);
     const progress: number[] = [];
-    const result = await client.callTool({ name: 'get_events', arguments: { after: 1e9, wait_seconds: 0.5 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    const result = await client.callTool({ name: 'get_events', arguments: { types: ['deps.map_set'], wait_seconds: 0.5 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
     expect(result.structuredContent).toMatchObject({ events: [], timed_out: true });
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));

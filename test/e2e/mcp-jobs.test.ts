@@ -8,7 +8,8 @@
  * counts asserted here are the whole job. Also over every client: a wait that
  * times out keeps its place across re-calls, a connection that asks for some
  * toolsets can still start, unknown arguments are refused with a "did you
- * mean", and 2,000 tasks page with every task seen once while peers work.
+ * mean", and 2,000 tasks page with every task seen once while peers work, as do
+ * worker waiters, a lock queue, the event log, the inbox and file activity.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,49 @@ describe.each(Object.entries(CLIENTS))('an agent %s', (_kind, connect) => {
       expect(new Set(seen).size).toBe(2_000);
     } finally {
       await Promise.all([connected.close(), peer.close()]);
+    }
+  });
+
+  it('pages worker waiters, a lock queue, the event log, the inbox and file activity by next_cursor, every row once', async () => {
+    const project = randomId('lists');
+    const me = `me-${randomUUID().slice(0, 8)}`;
+    const run = (name: string, input: Record<string, unknown>, agentId: string) => server.hub.execute(name, input, { project, agentId });
+    const team = Array.from({ length: 70 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    await Promise.all([me, 'holder', ...team].map((a) => run('register_agent', {}, a)));
+    await Promise.all(['holder', ...team.slice(0, 4)].map((a) => run('claim_worker_slot', {}, a)));
+    await run('acquire_lock', { name: 'deploy' }, 'holder');
+    // Timed-out waits keep their tickets for the grace: the queues stay to be listed.
+    await Promise.all(team.slice(4).map((a) => run('claim_worker_slot', { wait_seconds: 0.01 }, a)));
+    await Promise.all(team.map((a) => run('acquire_lock', { name: 'deploy', wait_seconds: 0.01 }, a)));
+    for (const [i, a] of team.slice(0, 30).entries()) {
+      await run('send_message', { to: [me], text: `note ${i}` }, a);
+      await run('record_file_edit', { files: [`src/f${i}.ts`] }, a);
+      await run('record_file_edit', { files: [`src/f${i}.ts`] }, team[i + 30] ?? a);
+    }
+    const connected = await connect(server.url, project, me);
+    try {
+      await call(connected.client, 'start_session', { agent_id: me });
+      const pageAll = async (name: string, input: Record<string, unknown>, field: string, key: string) => {
+        const seen: unknown[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await call(connected.client, name, { ...input, ...(cursor ? { cursor } : {}) });
+          seen.push(...((page[field] ?? []) as Record<string, unknown>[]).map((r) => r[key]));
+          cursor = page['next_cursor'] as string | undefined;
+          expect(page['truncated']).toBe(cursor !== undefined);
+        } while (cursor);
+        expect(new Set(seen).size).toBe(seen.length);
+        return seen;
+      };
+      expect(await pageAll('get_workers', { limit: 9 }, 'waiters', 'holder')).toHaveLength(66);
+      expect(await pageAll('list_locks', { name: 'deploy', limit: 9 }, 'waiters', 'holder')).toHaveLength(70);
+      const events = await pageAll('get_events', { limit: 40 }, 'events', 'id');
+      expect(events).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+      expect(events.length).toBeGreaterThan(200);
+      expect(await pageAll('get_inbox', { limit: 7 }, 'deliveries', 'seq')).toHaveLength(30);
+      expect(await pageAll('file_activity', { limit: 7 }, 'files', 'file')).toHaveLength(30);
+    } finally {
+      await connected.close();
     }
   });
 });

@@ -64,17 +64,18 @@ describe.each(SHARED)('limits across two coordinators on $kind', ({ kind, url })
   it("holds a token's open wait on one coordinator against a wait on the other, and frees it when the wait ends", async () => {
     const onA = createClient(a.url, { token: WATCHER, project: 'web' });
     const onB = createClient(b.url, { token: WATCHER, project: 'web' });
-    const cursor = Number((await onA.get('/events', { after: 0, limit: 1 })).body['last_id']) + 1_000_000;
+    // Waits no event ends: from the log's end, for a type nothing here publishes (a cursor past the end is refused).
+    const cursor = Number((await onA.get('/events', { after: 0, limit: 1 })).body['last_id']);
     const open = new AbortController();
     const openWait = (): Promise<number | 'aborted'> =>
-      fetch(`${a.url}/api/v1/events/wait?after=${cursor}&wait_seconds=30`, { headers: { authorization: `Bearer ${WATCHER}`, 'x-baton-project': 'web' }, signal: open.signal }).then((r) => r.status, () => 'aborted');
+      fetch(`${a.url}/api/v1/events/wait?after=${cursor}&types=deps.map_set&wait_seconds=30`, { headers: { authorization: `Bearer ${WATCHER}`, 'x-baton-project': 'web' }, signal: open.signal }).then((r) => r.status, () => 'aborted');
     let waiting = openWait();
     // Until A has taken the place, B may still get it: poll for the refusal (each poll a wait of one second).
     let refused: { status: number; code?: string | undefined } = { status: 0 };
     for (let i = 0; i < 20 && refused.status !== 429; i++) {
       // A's wait ended (refused because one of B's polls held the place at that moment): A asks again.
       if ((await Promise.race([waiting, Promise.resolve('pending' as const)])) !== 'pending') waiting = openWait();
-      const answer = await onB.get('/events', { after: cursor, wait_seconds: 1 });
+      const answer = await onB.get('/events', { after: cursor, types: 'deps.map_set', wait_seconds: 1 });
       refused = { status: answer.status, code: answer.body.error?.code };
     }
     expect(refused).toEqual({ status: 429, code: 'RATE_LIMITED' });
@@ -83,7 +84,7 @@ describe.each(SHARED)('limits across two coordinators on $kind', ({ kind, url })
     open.abort();
     expect(await waiting).toBe('aborted');
     let freed = 0;
-    for (let i = 0; i < 50 && freed !== 200; i++) freed = (await onB.get('/events', { after: cursor, wait_seconds: 0.1 })).status;
+    for (let i = 0; i < 50 && freed !== 200; i++) freed = (await onB.get('/events', { after: cursor, types: 'deps.map_set', wait_seconds: 0.1 })).status;
     expect(freed).toBe(200);
   });
 });

@@ -75,7 +75,7 @@ describe('the request timeout', () => {
     const client = createClient(server.url, { project: randomId('poll') });
     await client.post('/agents', { agent_id: 'waiter' });
     const started = Date.now();
-    const res = await client.get('/events/wait', { after: 1_000_000, wait_seconds: 3 });
+    const res = await client.get('/events/wait', { types: 'deps.map_set', wait_seconds: 3 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ timed_out: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);

@@ -7,6 +7,7 @@
  */
 import { type CommonFlags } from '../act.js';
 import { connect } from '../client/connect.js';
+import { ApiError } from '../client/errors.js';
 import type { BatonClient } from '../client/http-client.js';
 import { painter, reportError, useColour, type Paint } from '../output.js';
 
@@ -34,6 +35,17 @@ function line(e: EventRow, p: Paint): string {
 async function readPage(client: BatonClient, after: number, types: string[] | undefined, waitSeconds: number, signal: AbortSignal): Promise<{ events: EventRow[]; next: number; last: number }> {
   const answer = await client.call('get_events', { after, limit: 1000, ...(types ? { types } : {}), ...(waitSeconds > 0 ? { wait_seconds: waitSeconds } : {}) }, { signal });
   return { events: (answer['events'] ?? []) as EventRow[], next: answer['next_after'] as number, last: answer['last_id'] as number };
+}
+
+/** The log's newest id: a one-event read from the start answers it, and once the log was trimmed, its EVENTS_GAP does. */
+async function lastId(client: BatonClient, signal: AbortSignal): Promise<number> {
+  try {
+    return (await client.call('get_events', { after: 0, limit: 1 }, { signal }))['last_id'] as number;
+  } catch (error) {
+    const last = error instanceof ApiError && error.code === 'EVENTS_GAP' ? error.details?.['last_id'] : undefined;
+    if (typeof last === 'number') return last;
+    throw error;
+  }
 }
 
 /** Every event after `from`, page by page, and the cursor after them. */
@@ -69,7 +81,7 @@ export async function eventsTail(flags: TailFlags): Promise<void> {
       ({ events: backlog, after } = await readAll(client, flags.after, types, abort.signal));
     } else {
       // The last N: read a window back from the log's end, widening it until it holds N matching events or starts at 0.
-      const { last } = await readPage(client, Number.MAX_SAFE_INTEGER, types, 0, abort.signal);
+      const last = await lastId(client, abort.signal);
       let window = wanted;
       for (;;) {
         const from = Math.max(0, last - window);

@@ -80,14 +80,14 @@ describe('waits open at once per caller', () => {
     const alice = as('alice', token('t1', 'alice'));
     await hub.execute('register_agent', {}, alice);
     const first = new AbortController();
-    const waiting = hub.execute('get_events', { after: 1_000_000, wait_seconds: 30 }, { ...alice, signal: first.signal });
-    await expect.poll(async () => hub.execute('get_events', { after: 1_000_000, wait_seconds: 1 }, alice).then(() => 'waited', (error: unknown) => (error as { code?: string }).code)).toBe('RATE_LIMITED');
-    await expect(hub.execute('get_events', { after: 1_000_000, wait_seconds: 1 }, alice)).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { limit: 1 } });
+    const waiting = hub.execute('get_events', { types: ['deps.map_set'], wait_seconds: 30 }, { ...alice, signal: first.signal });
+    await expect.poll(async () => hub.execute('get_events', { types: ['deps.map_set'], wait_seconds: 1 }, alice).then(() => 'waited', (error: unknown) => (error as { code?: string }).code)).toBe('RATE_LIMITED');
+    await expect(hub.execute('get_events', { types: ['deps.map_set'], wait_seconds: 1 }, alice)).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { limit: 1 } });
     expect(await hub.execute('get_events', { after: 0 }, alice)).toMatchObject({ events: expect.any(Array) as unknown });
     first.abort();
     expect(await waiting).toMatchObject({ timed_out: true, cancelled: true });
     const second = new AbortController();
-    const again = hub.execute('get_events', { after: 1_000_000, wait_seconds: 30 }, { ...alice, signal: second.signal });
+    const again = hub.execute('get_events', { types: ['deps.map_set'], wait_seconds: 30 }, { ...alice, signal: second.signal });
     second.abort();
     expect(await again).toMatchObject({ cancelled: true });
   });

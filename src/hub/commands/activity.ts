@@ -14,6 +14,7 @@ import { deriveStatus, hasEnded } from '../../core/presence/member.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { policyOf } from '../consult/policy.js';
 import { shortText, stringList } from '../fields.js';
+import { cursorField, page, pageOutput } from '../paging.js';
 import { iso } from '../views/common.js';
 
 const files = stringList(100, z.string().min(1).max(500));
@@ -43,8 +44,17 @@ export const activityCommands = [
     description: "mode hot: files edited by several agents lately; recent: an agent's files (default you); conflict: who else edits or intends `files`; agents: each live agent's activity.",
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields, mode: z.enum(['hot', 'recent', 'conflict', 'agents']).optional(), files: files.optional(), agent: z.string().max(128).optional(), window_minutes: z.number().int().min(1).max(1440).optional(), limit: z.number().int().min(1).max(200).optional() }),
-    output: z.object({ files: z.array(fileRow).optional(), conflict: z.boolean().optional(), agents: z.array(z.record(z.string(), z.unknown())).optional() }),
+    input: z.object({ ...callerFields, mode: z.enum(['hot', 'recent', 'conflict', 'agents']).optional(), files: files.optional(), agent: z.string().max(128).optional(), window_minutes: z.number().int().min(1).max(1440).optional(), limit: z.number().int().min(1).max(200).optional(), cursor: cursorField }),
+    output: z
+      .object({
+        files: z.array(fileRow).optional(),
+        conflict: z.boolean().optional(),
+        agents: z.array(z.record(z.string(), z.unknown())).optional(),
+        total: pageOutput.total.optional(),
+        next_cursor: pageOutput.next_cursor,
+        truncated: pageOutput.truncated.optional(),
+      })
+      .describe('hot, recent and agents page (default 20); conflict answers one row per file asked.'),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
@@ -55,8 +65,10 @@ export const activityCommands = [
         const members = (await ctx.store.listMembers(call.project, 'agent')).filter((m) => !hasEnded(deriveStatus(m, now, ctx.config.thresholds)));
         const threads = (await ctx.store.consult.listDocs(call.project, 'thread', { status: 'open' }, 5_000)) as Doc<Thread>[];
         const intents = (await ctx.store.consult.listDocs(call.project, 'intent', { status: 'active' }, 5_000)) as Doc<IntentBody>[];
+        const { rows: agents, ...paging } = page(members, (m) => [m.registeredAt, m.id], limit, input.cursor);
         return {
-          agents: members.slice(0, limit).map((m) => ({
+          ...paging,
+          agents: agents.map((m) => ({
             agent_id: m.id, status: deriveStatus(m, now, ctx.config.thresholds), activity: m.activity, ...(m.currentFile ? { current_file: m.currentFile } : {}),
             intents: intents.filter((d) => d.owner === m.id).length,
             ...(threads.some((t) => t.body.participants.some((p) => p.agent === m.id && p.role === 'respondent')) ? { awaited_in: threads.filter((t) => t.body.participants.some((p) => p.agent === m.id && p.role === 'respondent')).map((t) => t.id).slice(0, 5) } : {}),
@@ -87,8 +99,9 @@ export const activityCommands = [
         });
         return { conflict: rows.some((r) => r.editors.length > 0 || (r.intents?.length ?? 0) > 0), files: rows };
       }
-      const rows = [...byFile].filter(([, r]) => mode === 'recent' || r.editors.size > 1).sort(([, a], [, b]) => b.editors.size - a.editors.size || b.last - a.last);
-      return { files: rows.slice(0, limit).map(([f, r]) => view(f, r)) };
+      // Most editors first, then the latest: an edit between pages can move a file (ranked lists shift as they change).
+      const { rows, ...paging } = page([...byFile].filter(([, r]) => mode === 'recent' || r.editors.size > 1), ([f, r]) => [-r.editors.size, -r.last, f], limit, input.cursor);
+      return { files: rows.map(([f, r]) => view(f, r)), ...paging };
     },
   }),
   defineCommand({

@@ -13,8 +13,9 @@ import { notFound } from '../../core/errors.js';
 import type { PostBody } from '../../store/consult-port.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { policyOf } from '../consult/policy.js';
-import { intentSchema, intentView, postSchema, postView, threadSchema, threadView } from '../consult/views.js';
+import { intentSchema, intentSummary, intentView, postSchema, postView, threadSchema, threadSummary, threadView } from '../consult/views.js';
 import { idField, longText, shortText, stringList } from '../fields.js';
+import { logNextCursor, startOf } from '../log-cursor.js';
 import { page, pageInput, pageOutput } from '../paging.js';
 import { iso } from '../views/common.js';
 
@@ -88,7 +89,7 @@ export const consultCommands = [
     description: 'Live intents (status active by default), by agent or by files they touch.',
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields, agent: z.string().max(128).optional(), status: z.enum(['active', 'withdrawn', 'done', 'expired', 'superseded']).optional(), files: paths('Only intents touching these.').optional(), ...pageInput(50) }),
+    input: z.object({ ...callerFields, agent: z.string().max(128).optional(), status: z.enum(['active', 'withdrawn', 'done', 'expired', 'superseded']).optional(), files: paths('Only intents touching these.').optional(), ...pageInput(20) }),
     output: z.object({ intents: z.array(intentSchema), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
@@ -97,8 +98,8 @@ export const consultCommands = [
       const docs = (await ctx.store.consult.listDocs(call.project, 'intent', { owner: input.agent, status }, 5_000)) as Doc<IntentBody>[];
       const files = input.files ? normalizePaths(input.files) : undefined;
       const matching = docs.filter((d) => (status !== 'active' || (d.expiresAt ?? Infinity) > now) && (!files || d.body.targets.some((t) => files.some((f) => pathsMeet(t, f)))));
-      const { rows, ...paging } = page(matching, (d) => [d.sort, d.id], input.limit ?? 50, input.cursor);
-      return { intents: rows.map(intentView), ...paging };
+      const { rows, ...paging } = page(matching, (d) => [d.sort, d.id], input.limit ?? 20, input.cursor);
+      return { intents: rows.map(input.detail ? intentView : intentSummary), ...paging };
     },
   }),
   defineCommand({
@@ -142,8 +143,11 @@ export const consultCommands = [
         if (!doc) throw notFound('thread', input.thread_id);
         // A post's status is its thread: the thread's posts after the cursor are one index range.
         const limit = input.limit ?? 20;
-        const posts = (await ctx.store.consult.listDocs(call.project, 'post', { status: doc.id, from: (input.after ?? 0) + 1 }, limit + 1)) as Doc<PostBody>[];
-        return { thread: threadView(doc, true), posts: posts.slice(0, limit).map((p) => postView(p)), truncated: posts.length > limit };
+        const after = startOf(input.after, input.cursor);
+        const posts = (await ctx.store.consult.listDocs(call.project, 'post', { status: doc.id, from: after + 1 }, limit + 1)) as Doc<PostBody>[];
+        const shown = posts.slice(0, limit);
+        const truncated = posts.length > limit;
+        return { thread: threadView(doc, true), posts: shown.map((p) => postView(p)), ...logNextCursor(truncated, shown.at(-1)?.sort ?? after), truncated };
       }
       const me = call.agentId;
       const statuses = input.status ? [input.status] : (['open', 'resolving'] as const);
@@ -151,7 +155,7 @@ export const consultCommands = [
       for (const status of statuses) docs.push(...((await ctx.store.consult.listDocs(call.project, 'thread', { status }, 5_000)) as Doc<Thread>[]));
       const mine = docs.filter((d) => input.all === true || me === undefined || d.body.participants.some((p) => p.agent === me));
       const { rows, ...paging } = page(mine, (d) => [d.sort, d.id], input.limit ?? 20, input.cursor);
-      return { threads: rows.map((d) => threadView(d)), ...paging };
+      return { threads: rows.map((d) => (input.detail ? threadView(d, true) : threadSummary(d))), ...paging };
     },
   }),
 ];

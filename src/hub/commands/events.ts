@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../../core/events/event.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { assertJsonSize, jsonValue, ms, waitSeconds } from '../fields.js';
+import { assertNotAhead, LOG_CURSOR_UNADVERTISED, logCursorInput, logNextCursor, startOf } from '../log-cursor.js';
 import { eventSchema, eventView } from '../views/records.js';
 
 const types = z.array(z.enum(EVENT_TYPES)).max(30).optional().describe('Only these event types.');
@@ -32,25 +33,32 @@ export const eventCommands = [
     mutating: false,
     idempotent: true,
     blocking: true,
-    input: z.object({ ...callerFields, after, types, limit: z.number().int().min(1).max(1000).optional().describe('Default 50.'), wait_seconds: waitSeconds }),
-    output: z.object({
-      events: z.array(eventSchema),
-      last_id: z.number().int().describe('The newest id in the log.'),
-      next_after: z.number().int().describe('Pass as after for the next read.'),
-      truncated: z.boolean().describe('More events follow right away.'),
-      timed_out: z.boolean().optional(),
-      cancelled: z.boolean().optional(),
-    }),
+    unadvertised: LOG_CURSOR_UNADVERTISED,
+    input: z.object({ ...callerFields, after, types, limit: z.number().int().min(1).max(1000).optional().describe('Default 50.'), wait_seconds: waitSeconds, ...logCursorInput }),
+    output: z
+      .object({
+        events: z.array(eventSchema),
+        last_id: z.number().int().describe('The newest id in the log.'),
+        next_after: z.number().int().describe('Pass as after for the next read.'),
+        next_cursor: z.string().optional().describe('The same place for a generic pager (pass as cursor); absent once the read reached the end.'),
+        truncated: z.boolean().describe('More events follow right away.'),
+        timed_out: z.boolean().optional(),
+        cancelled: z.boolean().optional(),
+      })
+      .describe('No total: counting the events after a cursor (of some types) would scan the log; last_id is where it ends.'),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
-      const cursor = input.after ?? 0;
+      const cursor = startOf(input.after, input.cursor);
       const limit = input.limit ?? 50;
       const read = async () => {
         const pageOf = await ctx.store.readEvents({ project: call.project, after: cursor, limit, types: input.types });
+        assertNotAhead(cursor, pageOf.lastId);
         const last = pageOf.events.at(-1);
         // A short page read the log up to its end: the next read starts there, not at the last match.
         const full = pageOf.events.length === limit;
-        return { events: pageOf.events.map(eventView), last_id: pageOf.lastId, next_after: full && last ? last.id : Math.max(cursor, pageOf.lastId), truncated: full && (last?.id ?? 0) < pageOf.lastId };
+        const truncated = full && (last?.id ?? 0) < pageOf.lastId;
+        const nextAfter = full && last ? last.id : Math.max(cursor, pageOf.lastId);
+        return { events: pageOf.events.map(eventView), last_id: pageOf.lastId, next_after: nextAfter, ...logNextCursor(truncated, nextAfter), truncated };
       };
       const waitMs = Math.min(ms(input.wait_seconds, 0), ctx.config.maxWaitMs);
       if (waitMs <= 0) return read();

@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { assertLockName, lockNamesRelated, resolveWorkLockName } from '../../core/leases/lock-name.js';
-import type { Lease } from '../../core/leases/lease.js';
+import type { Lease, Waiter } from '../../core/leases/lease.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import type { Call, HubContext } from '../context.js';
 import { ms, shortText, ttlSeconds, waitSeconds } from '../fields.js';
-import { page, pageInput, pageOutput } from '../paging.js';
+import { decodePositions, pageInput, pageOutput, partAfter, together } from '../paging.js';
 import { leaseRowSchema, leaseView, waiterSchema, waiterView } from '../views/leases.js';
 import { acquireWithWait, blockedAnswer, blockedSchema } from './lease-wait.js';
 import { handedTo, handedToSchema } from './next-steps.js';
@@ -111,30 +111,41 @@ export const lockCommands = [
       held: z.boolean().optional().describe('With name: whether that very name is held.'),
       locks: z.array(leaseRowSchema),
       related: z.array(leaseRowSchema).optional(),
+      related_total: z.number().int().optional().describe('With name: related locks in all pages.'),
       waiters: z.array(waiterSchema),
+      waiters_total: z.number().int().describe('Waiters in all pages.'),
       ...pageOutput,
-    }),
+    }).describe('Each page holds up to limit locks, related locks and waiters; next_cursor goes on through all three.'),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
       const [leases, waiters] = await Promise.all([ctx.store.listLeases(call.project, now, 'lock'), ctx.store.listWaiters(call.project, now, 'lock')]);
       const view = (l: Lease) => leaseView(l, now, input.detail);
+      const limit = input.limit ?? 50;
+      const token = (l: Lease) => l.token;
+      const ticket = (w: Waiter) => w.ticket;
       if (input.name !== undefined) {
         const name = await resolveName(ctx, call, input.name, input.branch);
-        const related = (resource: string): boolean => lockNamesRelated(resource, name);
-        const mine = leases.filter((l) => l.resource === name);
+        const [at0 = 0, at1 = 0, at2 = 0] = decodePositions(input.cursor, 3);
+        const mine = partAfter(leases.filter((l) => l.resource === name), token, limit, at0);
+        const related = partAfter(leases.filter((l) => l.resource !== name && lockNamesRelated(l.resource, name)), token, limit, at1);
+        const queue = partAfter(waiters.filter((w) => lockNamesRelated(w.request.resource, name)), ticket, limit, at2);
         return {
           name,
-          held: mine.length > 0,
-          locks: mine.map(view),
-          related: leases.filter((l) => l.resource !== name && related(l.resource)).map(view),
-          waiters: waiters.filter((w) => related(w.request.resource)).map((w) => waiterView(w, now)),
-          total: mine.length,
-          truncated: false,
+          held: leases.some((l) => l.resource === name),
+          locks: mine.rows.map(view),
+          related: related.rows.map(view),
+          related_total: related.total,
+          waiters: queue.rows.map((w) => waiterView(w, now)),
+          waiters_total: queue.total,
+          total: mine.total,
+          ...together([mine, related, queue]),
         };
       }
-      const { rows, ...paging } = page(leases, (l) => [l.token], input.limit ?? 50, input.cursor);
-      return { locks: rows.map(view), waiters: waiters.slice(0, 50).map((w) => waiterView(w, now)), ...paging };
+      const [at0 = 0, at1 = 0] = decodePositions(input.cursor, 2);
+      const locks = partAfter(leases, token, limit, at0);
+      const queue = partAfter(waiters, ticket, limit, at1);
+      return { locks: locks.rows.map(view), waiters: queue.rows.map((w) => waiterView(w, now)), waiters_total: queue.total, total: locks.total, ...together([locks, queue]) };
     },
   }),
 ];

@@ -12,6 +12,7 @@ import type { Call, HubContext } from '../context.js';
 import { policyOf } from '../consult/policy.js';
 import { deliverySchema, deliveryView } from '../consult/views.js';
 import { idField, longText, ms, shortText, waitSeconds } from '../fields.js';
+import { assertNotAhead, LOG_CURSOR_UNADVERTISED, logCursorInput, logNextCursor, startOf } from '../log-cursor.js';
 
 const seq = z.number().int().min(0);
 /** Unread deliveries counted at most this far (the count says "at least" beyond). */
@@ -21,7 +22,7 @@ const UNREAD_COUNTED = 1_000;
 async function checkCursor(ctx: HubContext, call: Call, after: number): Promise<number> {
   try {
     const head = await ctx.store.readEvents({ project: call.project, after, limit: 1 });
-    if (after > head.lastId) throw new CoordinationError('CURSOR_AHEAD', `Cursor ${after} is beyond the log's end (${head.lastId}).`, { cursor: after, last_id: head.lastId });
+    assertNotAhead(after, head.lastId);
     return head.lastId;
   } catch (error) {
     if (isCoordinationError(error) && error.code === 'EVENTS_GAP') throw new CoordinationError('CURSOR_EXPIRED', `Cursor ${after} is older than the retained log.`, { cursor: after, ...error.details });
@@ -35,11 +36,14 @@ async function inboxPage(ctx: HubContext, call: Call, agent: string, after: numb
   const pageRows = rows.slice(0, limit);
   const posts = await Promise.all(pageRows.map((d) => ctx.store.consult.getDoc(call.project, 'post', d.body.post_id) as Promise<Doc<PostBody> | null>));
   const unread = await ctx.store.consult.listDocs(call.project, 'delivery', { owner: agent, status: 'unread' }, UNREAD_COUNTED);
+  const cursor = pageRows.at(-1)?.sort ?? after;
+  const truncated = rows.length > limit;
   return {
     deliveries: pageRows.map((d, i) => deliveryView(d, posts[i] ?? undefined, ctx.now())),
-    cursor: pageRows.at(-1)?.sort ?? after,
+    cursor,
     unread_count: unread.length,
-    truncated: rows.length > limit,
+    ...logNextCursor(truncated, cursor),
+    truncated,
   };
 }
 
@@ -79,11 +83,21 @@ export const messageCommands = [
     mutating: false,
     idempotent: true,
     blocking: true,
-    input: z.object({ ...callerFields, after: seq.optional().describe('cursor from the last read'), unread_only: z.boolean().optional().describe('Default true.'), limit: z.number().int().min(1).max(100).optional(), wait_seconds: waitSeconds }),
-    output: z.object({ deliveries: z.array(deliverySchema), cursor: z.number().int(), unread_count: z.number().int(), truncated: z.boolean(), timed_out: z.boolean().optional() }),
+    unadvertised: LOG_CURSOR_UNADVERTISED,
+    input: z.object({ ...callerFields, after: seq.optional().describe('cursor from the last read'), unread_only: z.boolean().optional().describe('Default true.'), limit: z.number().int().min(1).max(100).optional(), wait_seconds: waitSeconds, ...logCursorInput }),
+    output: z
+      .object({
+        deliveries: z.array(deliverySchema),
+        cursor: z.number().int().describe('Pass as after for the next read.'),
+        unread_count: z.number().int().describe('Counted up to 1,000.'),
+        next_cursor: z.string().optional().describe('The same place for a generic pager (pass as cursor); absent on the last page.'),
+        truncated: z.boolean(),
+        timed_out: z.boolean().optional(),
+      })
+      .describe('No total: counting deliveries after a cursor would scan the inbox; unread_count counts the unread.'),
     async run(ctx, input, call) {
       const agent = ctx.agentOf(call);
-      const after = input.after ?? 0;
+      const after = startOf(input.after, input.cursor);
       // Deliveries are rows of their own: a first read (no cursor, or 0) starts at the first, whatever the log retains.
       if (after > 0) await checkCursor(ctx, call, after);
       const limit = input.limit ?? 20;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { idField, shortText, stringList } from '../fields.js';
 import { page, pageInput, pageOutput } from '../paging.js';
-import { memberDetail, memberDetailSchema } from '../views/members.js';
+import { agentRowSchema, memberDetail, memberDetailSchema, serviceSummary } from '../views/members.js';
 
 export const serviceCommands = [
   defineCommand({
@@ -63,12 +63,13 @@ export const serviceCommands = [
     mutating: false,
     idempotent: true,
     input: z.object({ ...callerFields, ...pageInput(50) }),
-    output: z.object({ services: z.array(memberDetailSchema), ...pageOutput }),
+    output: z.object({ services: z.array(agentRowSchema), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
       const { rows, ...paging } = page(await ctx.store.listMembers(call.project, 'service'), (m) => [m.registeredAt, m.id], input.limit ?? 50, input.cursor);
-      return { services: rows.map((m) => memberDetail(m, now, ctx.config.thresholds)), ...paging };
+      const view = input.detail ? memberDetail : serviceSummary;
+      return { services: rows.map((m) => view(m, now, ctx.config.thresholds)), ...paging };
     },
   }),
 ];

@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
-import { assertStateName } from '../../core/state/entry.js';
+import { assertStateName, type StateEntry } from '../../core/state/entry.js';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { assertJsonSize, jsonValue } from '../fields.js';
-import { page, pageInput, pageOutput } from '../paging.js';
+import { decodeKeyCursor, encodeCursor, page, pageInput, pageOutput } from '../paging.js';
 import { entrySchema, entryView, keySchema, keyView } from '../views/records.js';
 
 const scope = z.string().min(1).max(200).describe("Namespace, e.g. 'config' or 'agent:alice'.");
@@ -72,7 +72,7 @@ export const stateCommands = [
     mutating: false,
     idempotent: true,
     input: z.object({ ...callerFields, scope: scope.optional(), prefix: z.string().max(200).optional(), ...pageInput(100, 1000) }),
-    output: z.object({ scope: z.string().optional(), keys: z.array(keySchema).optional(), scopes: z.array(z.object({ scope: z.string(), keys: z.number().int() })).optional(), ...pageOutput }),
+    output: z.object({ scope: z.string().optional(), keys: z.array(keySchema.extend({ value: z.unknown().optional().describe('With detail.') })).optional(), scopes: z.array(z.object({ scope: z.string(), keys: z.number().int() })).optional(), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
@@ -82,9 +82,18 @@ export const stateCommands = [
         return { scopes: rows, ...paging };
       }
       names(input.scope);
-      const entries = await ctx.store.listStateKeys(call.project, input.scope, input.prefix ?? '', now, 10_000);
-      const { rows, ...paging } = page(entries, (e) => [e.key], limit, input.cursor);
-      return { scope: input.scope, keys: rows.map((e) => keyView(e, now)), ...paging };
+      const prefix = input.prefix ?? '';
+      const after = decodeKeyCursor(input.cursor);
+      // A page in the store's key order after the cursor's key, and the engine's count: no scan of the scope.
+      const [entries, total] = await Promise.all([
+        ctx.store.listStateKeys(call.project, input.scope, prefix, now, limit + 1, after),
+        ctx.store.countStateKeys(call.project, input.scope, prefix, now),
+      ]);
+      const rows = entries.slice(0, limit);
+      const truncated = entries.length > limit;
+      const last = rows.at(-1);
+      const view = input.detail ? (e: StateEntry) => ({ ...keyView(e, now), value: e.value }) : (e: StateEntry) => keyView(e, now);
+      return { scope: input.scope, keys: rows.map(view), total, truncated, ...(truncated && last ? { next_cursor: encodeCursor([last.key]) } : {}) };
     },
   }),
   defineCommand({

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { callerFields, defineCommand, mutatingFields } from '../command.js';
 import { ms, ttlSeconds, waitSeconds } from '../fields.js';
+import { decodePositions, pageInput, pageOutput, partAfter, together } from '../paging.js';
 import { leaseRowSchema, leaseView, waiterSchema, waiterView } from '../views/leases.js';
 import { acquireWithWait, blockedAnswer, blockedSchema } from './lease-wait.js';
 import { handedTo, handedToSchema } from './next-steps.js';
@@ -65,14 +66,31 @@ export const workerCommands = [
     description: 'Worker slots: how many, who holds them, who waits.',
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields }),
-    output: z.object({ slots: z.number().int(), used: z.number().int(), workers: z.array(leaseRowSchema), waiters: z.array(waiterSchema) }),
-    async run(ctx, _input, call) {
+    input: z.object({ ...callerFields, ...pageInput(50) }),
+    output: z.object({
+      slots: z.number().int(),
+      used: z.number().int().describe('Workers in all pages.'),
+      workers: z.array(leaseRowSchema),
+      waiters: z.array(waiterSchema),
+      total: z.number().int().describe('Waiters in all pages.'),
+      next_cursor: pageOutput.next_cursor,
+      truncated: pageOutput.truncated,
+    }).describe('Each page holds up to limit workers and waiters; next_cursor goes on through both.'),
+    async run(ctx, input, call) {
       await ctx.requireProject(call);
       const now = ctx.now();
-      const held = await ctx.store.listLeases(call.project, now, 'slot');
-      const waiters = await ctx.store.listWaiters(call.project, now, 'slot');
-      return { slots: ctx.config.workerSlots, used: held.length, workers: held.map((l) => leaseView(l, now, false)), waiters: waiters.map((w) => waiterView(w, now)) };
+      const limit = input.limit ?? 50;
+      const [at0 = 0, at1 = 0] = decodePositions(input.cursor, 2);
+      const held = partAfter(await ctx.store.listLeases(call.project, now, 'slot'), (l) => l.token, limit, at0);
+      const queue = partAfter(await ctx.store.listWaiters(call.project, now, 'slot'), (w) => w.ticket, limit, at1);
+      return {
+        slots: ctx.config.workerSlots,
+        used: held.total,
+        workers: held.rows.map((l) => leaseView(l, now, input.detail)),
+        waiters: queue.rows.map((w) => waiterView(w, now)),
+        total: queue.total,
+        ...together([held, queue]),
+      };
     },
   }),
 ];

@@ -32,6 +32,12 @@ export function intentView(d: Doc<IntentBody>): z.infer<typeof intentSchema> {
   });
 }
 
+/** An intent as listed: who, what, on which files, until when; `detail` adds its dependencies, modules, key, task and verdict. */
+export function intentSummary(d: Doc<IntentBody>): z.infer<typeof intentSchema> {
+  const { intent_id, agent_id, status, description, target_files, thread_id, expires_at } = intentView(d);
+  return compact({ intent_id, agent_id, status, description, target_files, thread_id, expires_at });
+}
+
 export const threadSchema = z.object({
   thread_id: z.string(),
   kind: z.string(),
@@ -61,6 +67,12 @@ export function threadView(d: Doc<Thread>, detail = false): z.infer<typeof threa
     files: t.files.slice(0, 20), opened_at: iso(t.createdAt),
     opened_because: detail ? t.opening?.map((o) => ({ agent_id: o.agent, score: o.score, layer: o.layer, reason: o.reason, files: o.files })) : undefined,
   });
+}
+
+/** A thread as listed: who, what, where it stands and its deadline; `detail` adds the proposal, votes, resolution, files and why it opened. */
+export function threadSummary(d: Doc<Thread>): z.infer<typeof threadSchema> {
+  const { thread_id, kind, subject, status, initiator, participants, round, round_deadline, opened_at } = threadView(d);
+  return compact({ thread_id, kind, subject, status, initiator, participants, round, round_deadline, opened_at });
 }
 
 export const postSchema = z.object({ seq: z.number().int(), from: z.string(), type: z.string(), text: z.string(), at: z.string().optional() });

@@ -81,3 +81,11 @@ export function memberDetail(m: Member, now: number, t: StatusThresholds): Membe
       : undefined,
   });
 }
+
+/** A service row of a list: who, status, version and health; `detail` gives the full record (tools, capabilities, …). */
+export function serviceSummary(m: Member, now: number, t: StatusThresholds): z.infer<typeof agentRowSchema> {
+  return compact({
+    ...agentSummary(m, now, t),
+    service: m.service ? compact({ version: m.service.version ?? undefined, health: m.service.health }) : undefined,
+  });
+}

@@ -74,6 +74,25 @@ export function stateCases({ it }: Harness): void {
     expect((await t.store.listStateKeys(t.project, 's', '', t.clock.now(), 10)).map((e) => e.key)).toEqual(['b1', 'b2', 'b3']);
   });
 
+  it('pages the keys of a scope after a key, in byte order, and counts the live ones by prefix', async (t) => {
+    for (const key of ['b/2', 'a/1', 'b/1', 'b/3', 'c', 'b/é', 'b/Z']) await put(t, 'files', key, key);
+    await put(t, 'files', 'b/4', 4, { ttlMs: SECOND });
+    await put(t, 'other', 'b/9', 1);
+    const now = () => t.clock.now();
+    expect((await t.store.listStateKeys(t.project, 'files', 'b/', now(), 2, 'b/1')).map((e) => e.key)).toEqual(['b/2', 'b/3']);
+    expect((await t.store.listStateKeys(t.project, 'files', 'b/', now(), 10, 'b/3')).map((e) => e.key)).toEqual(['b/4', 'b/Z', 'b/é']);
+    expect((await t.store.listStateKeys(t.project, 'files', '', now(), 10, 'b/é')).map((e) => e.key)).toEqual(['c']);
+    expect(await t.store.listStateKeys(t.project, 'files', '', now(), 10, 'c')).toEqual([]);
+    expect(await t.store.countStateKeys(t.project, 'files', '', now())).toBe(8);
+    expect(await t.store.countStateKeys(t.project, 'files', 'b/', now())).toBe(6);
+    expect(await t.store.countStateKeys(t.project, 'files', 'zz', now())).toBe(0);
+    expect(await t.store.countStateKeys(t.otherProject, 'files', '', now())).toBe(0);
+    t.clock.advance(SECOND);
+    // Expired, not swept yet: neither listed nor counted.
+    expect(await t.store.countStateKeys(t.project, 'files', 'b/', now())).toBe(5);
+    expect((await t.store.listStateKeys(t.project, 'files', 'b/', now(), 10, 'b/3')).map((e) => e.key)).toEqual(['b/Z', 'b/é']);
+  });
+
   it('lists scopes with their live key counts', async (t) => {
     await put(t, 'b', 'k1', 1);
     await put(t, 'a', 'k1', 1);

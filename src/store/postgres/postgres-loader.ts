@@ -119,7 +119,8 @@ export function createPostgresQueries(db: Queryable, translate: (error: unknown)
       const entry = row ? toState(row) : null;
       return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : null;
     }),
-    listStateKeys: (project, scope, prefix, now, limit) => guarded(async () => (await rows(db, 'list_state_keys', [project, scope, prefix, now, limit])).map(toState)),
+    listStateKeys: (project, scope, prefix, now, limit, after) => guarded(async () => (await rows(db, 'list_state_keys', [project, scope, prefix, now, limit, after ?? null])).map(toState)),
+    countStateKeys: (project, scope, prefix, now) => guarded(async () => num((await rows(db, 'count_state_keys', [project, scope, prefix, now]))[0]?.['n'] ?? 0)),
     listScopes: (project, now) => guarded(async () => (await rows(db, 'list_scopes', [project, now])).map((r) => ({ scope: str(r['scope']), keys: num(r['keys']) }))),
     readEvents: ({ project, after, limit, types }) => guarded(async () => {
       const page = await rows(db, 'read_events', [project, after, limit, types && types.length > 0 ? types : null]);

@@ -11,7 +11,7 @@ const NAMES = [
   'load_hot', 'lock_project', 'get_rev', 'apply_plan', 'get_request', 'purge_requests',
   'get_member', 'list_members', 'get_lease', 'list_leases', 'list_waiters',
   'get_task', 'list_ready_tasks', 'list_claimed_tasks', 'list_dependants', 'list_tasks', 'count_tasks', 'count_live_leases', 'count_waiters',
-  'get_state', 'list_scope', 'list_expired_state', 'list_state_keys', 'list_scopes',
+  'get_state', 'list_scope', 'list_expired_state', 'list_state_keys', 'count_state_keys', 'list_scopes',
   'read_events', 'get_header', 'list_projects', 'list_log_heads', 'project_exists', 'due_projects',
   'get_doc', 'list_docs', 'list_docs_of_owner', 'list_docs_of_status', 'list_docs_of_owner_status', 'list_due_docs',
   'hit_windows', 'take_holds', 'release_holds', 'purge_limits',

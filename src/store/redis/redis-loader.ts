@@ -174,10 +174,14 @@ export function createRedisQueries(client: Redis, scripts: Scripts, keys: RedisK
       const entry = text === null ? null : parse<StateEntry>(text);
       return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : null;
     }),
-    listStateKeys: (project, scope, prefix, now, limit) => guarded(async () => {
+    listStateKeys: (project, scope, prefix, now, limit, after) => guarded(async () => {
       const k = keys.project(project);
-      const all = parseAll<StateEntry>(await scripts['read-index']([k.stateKeys, k.state], ['lex', `${scope}\u0000${prefix}`, `${scope}\u0001`, 0]) as string[]);
-      return all.filter((e) => e.key.startsWith(prefix) && (e.expiresAt === null || e.expiresAt > now)).slice(0, limit);
+      const start = after === undefined ? '' : stateKey(scope, after);
+      return parseAll<StateEntry>(await scripts['read-state-keys']([k.stateKeys, k.state, k.stateExpiry], ['page', stateKey(scope, prefix), start, limit, now]) as string[]);
+    }),
+    countStateKeys: (project, scope, prefix, now) => guarded(async () => {
+      const k = keys.project(project);
+      return Number(await scripts['read-state-keys']([k.stateKeys, k.state, k.stateExpiry], ['count', stateKey(scope, prefix), '', 0, now]));
     }),
     listScopes: (project, now) => guarded(async () => {
       const counts = new Map<string, number>();

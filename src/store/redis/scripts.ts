@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 
 const DIR = new URL('./scripts/', import.meta.url);
 
-const SCRIPT_NAMES = ['apply-plan', 'read-events', 'read-index', 'read-docs', 'purge-requests', 'hit-windows', 'take-holds', 'count-project'] as const;
+const SCRIPT_NAMES = ['apply-plan', 'read-events', 'read-index', 'read-docs', 'read-state-keys', 'purge-requests', 'hit-windows', 'take-holds', 'count-project'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 export type ScriptArg = string | number;

@@ -38,7 +38,8 @@ export function createSqliteQueries(q: SqliteStatements, guard: <T>(read: () => 
       const entry = row ? toState(row) : null;
       return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : null;
     }),
-    listStateKeys: (project, scope, prefix, now, limit) => guard(() => q.all('list_state_keys', { project, scope, prefix, now, limit }).map(toState)),
+    listStateKeys: (project, scope, prefix, now, limit, after) => guard(() => q.all('list_state_keys', { project, scope, prefix, now, limit, after: after ?? null }).map(toState)),
+    countStateKeys: (project, scope, prefix, now) => guard(() => num(q.one('count_state_keys', { project, scope, prefix, now })?.['n'] ?? 0)),
     listScopes: (project, now) => guard(() => q.all('list_scopes', project, now).map((r) => ({ scope: str(r['scope']), keys: num(r['keys']) }))),
     readEvents: ({ project, after, limit, types }) => guard(() => {
       const header = q.one('get_header', project);

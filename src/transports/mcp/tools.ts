@@ -8,7 +8,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CoordinationError } from '../../core/errors.js';
-import { ALWAYS_ON, DEFAULT_TOOLSETS, ROUTING_FIELDS, TOOLSETS, type Command, type CommandOutput } from '../../hub/command.js';
+import { ALWAYS_ON, DEFAULT_TOOLSETS, hiddenFields, TOOLSETS, type Command, type CommandOutput } from '../../hub/command.js';
 import { wireError } from '../wire-errors.js';
 
 export interface McpTool {
@@ -48,7 +48,7 @@ function lean(schema: unknown, depth: number): unknown {
 
 /** The advertised input schema: the command's, without the fields the connection carries. */
 function advertisedSchema(command: Command): Tool['inputSchema'] {
-  return leanInputSchema(command.input, new Set(ROUTING_FIELDS.filter((f) => !command.advertise?.includes(f))));
+  return leanInputSchema(command.input, hiddenFields(command));
 }
 
 /** An input schema as models see it (also a compatibility profile's tools): lean, without the `hidden` fields. */

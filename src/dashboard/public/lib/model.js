@@ -112,7 +112,7 @@ export function createModel(project, session, onChange) {
   const features = session.features || {};
   async function loadThreads() {
     if (features.threads === false) { m.threads = null; m.v.threads++; return; }
-    const answer = await api.optional(project, '/threads', { all: true, limit: 200 });
+    const answer = await api.optional(project, '/threads', { all: true, detail: true, limit: 200 });
     m.threads = answer ? answer.threads || [] : null;
     m.v.threads++;
   }

@@ -1,1 +1,1 @@
-SELECT * FROM state WHERE project = @project AND scope = @scope AND substr(key, 1, length(@prefix)) = @prefix AND (expires_at IS NULL OR expires_at > @now) ORDER BY key LIMIT @limit
+SELECT * FROM state WHERE project = @project AND scope = @scope AND substr(key, 1, length(@prefix)) = @prefix AND (@after IS NULL OR key > @after) AND (expires_at IS NULL OR expires_at > @now) ORDER BY key LIMIT @limit
