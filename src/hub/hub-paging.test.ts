@@ -7,13 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoordinationError } from '../core/errors.js';
 import { createFakeClock } from '../store/conformance/index.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { CommandOutput } from './command.js';
 import type { Caller } from './context.js';
 import { createHub, type Hub } from './hub.js';
+import { refusal } from '../../test/support/refusal.js';
 
 let store: Store;
 let hub: Hub;
@@ -58,16 +58,6 @@ const onceEach = (rows: Row[], key: string, expected: readonly unknown[]) => {
   expect(seen).toHaveLength(expected.length);
   expect(new Set(seen)).toEqual(new Set(expected));
 };
-
-async function refusal(call: Promise<unknown>): Promise<CoordinationError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof CoordinationError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
 
 /** `waiting` agents queue for `name` (a timed-out wait keeps its ticket for the grace period: the clock stands still). */
 async function queue(command: string, input: Record<string, unknown>, waiting: readonly string[]): Promise<void> {

@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoordinationError } from '../core/errors.js';
 import { createFakeClock, type FakeClock } from '../store/conformance/index.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +15,7 @@ import { COMMANDS } from './commands/index.js';
 import { DEFAULT_HUB_CONFIG } from './config.js';
 import type { Caller } from './context.js';
 import { createHub, type Hub } from './hub.js';
+import { refusal } from '../../test/support/refusal.js';
 
 let clock: FakeClock;
 let store: Store;
@@ -37,16 +37,6 @@ afterEach(async () => {
 const as = (agentId?: string): Caller => ({ project, agentId });
 const run = (name: string, input: Record<string, unknown> = {}, caller: Caller = as()) => hub.execute(name, input, caller);
 const register = (agentId: string) => run('register_agent', {}, as(agentId));
-
-async function refusal(call: Promise<unknown>): Promise<CoordinationError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof CoordinationError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
 
 describe('arguments', () => {
   it('refuses an unknown argument with the name it most likely meant, never dropping it', async () => {
