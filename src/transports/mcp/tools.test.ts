@@ -43,7 +43,10 @@ describe('MCP tools', () => {
     // The cap is the server's: a server configured for 20 s waits says 20.
     expect(toolsFor(COMMANDS, ['locks'], 20).get('acquire_lock')?.definition.inputSchema.properties?.['wait_seconds']).toMatchObject({ maximum: 20 });
     expect(tools.get('register_agent')?.definition.inputSchema.properties).toHaveProperty('agent_id');
-    expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({ description: expect.any(String) as unknown });
+    // Any JSON is {}; a nested object is its type and the words naming its fields; plain-type unions a type list.
+    expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({});
+    expect(tools.get('heartbeat')?.definition.inputSchema.properties?.['metadata']).toEqual({ type: 'object', description: expect.stringContaining('cwd') as unknown });
+    expect(tools.get('heartbeat')?.definition.inputSchema.properties?.['current_file']).toEqual({ type: ['string', 'null'] });
   });
 
   it('annotates reads, destructive writes and idempotent calls honestly', () => {
