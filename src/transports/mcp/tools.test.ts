@@ -70,7 +70,17 @@ describe('MCP tools', () => {
     // Structured content would be checked against the tool's output schema by SDK clients, errors included.
     expect(result.structuredContent).toBeUndefined();
     const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-    expect(JSON.parse(text)).toMatchObject({ error: { code: 'AGENT_REQUIRED', hint: expect.stringContaining('register_agent') as unknown } });
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'AGENT_REQUIRED', hint: expect.stringContaining('start_session') as unknown } });
+  });
+
+  it('names in a hint only the tools the connection the error answers lists', () => {
+    const hintFor = (tools: ReadonlySet<string> | undefined): string => {
+      const result = toolError(new CoordinationError('NOT_HOLDER', 'Held by another.').addressedTo(tools));
+      return (JSON.parse(result.content[0]?.type === 'text' ? result.content[0].text : '{}') as { error: { hint: string } }).error.hint;
+    };
+    expect(hintFor(undefined)).toContain('list_locks');
+    expect(hintFor(new Set(['list_locks', 'acquire_lock']))).toMatch(/list_locks or the task record/);
+    expect(hintFor(new Set(['publish_event']))).not.toMatch(/list_locks|get_task|\[\[/);
   });
 
   it('maps domain events to the resources whose content they change', () => {
