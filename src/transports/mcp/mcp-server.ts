@@ -88,6 +88,22 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
   const connection: McpConnection = { agentId: undefined, project: options.project };
   const definitions = [...tools.values()].map((t) => t.definition);
 
+  /**
+   * A model that calls a tool it was not shown (from docs, a seed's name) is using
+   * that tool's toolset: its hints may name the rest of that toolset too.
+   */
+  const knownWith = new Map<string, ReadonlySet<string>>();
+  const knownAfterCalling = (target: string): ReadonlySet<string> => {
+    const toolset = callable.get(target)?.command.toolset;
+    const key = toolset ?? target;
+    let known = knownWith.get(key);
+    if (!known) {
+      known = new Set([...listed, target, ...[...callable.values()].filter((t) => t.command.toolset === toolset).map((t) => t.command.name)]);
+      knownWith.set(key, known);
+    }
+    return known;
+  };
+
   /** Identity order (DESIGN §6): explicit argument (the hub applies it), token, header, this connection. */
   const withConnection = (caller: Caller): Caller => ({ ...caller, agentId: caller.agentId ?? connection.agentId, project: caller.project ?? connection.project, tools: caller.tools ?? listed });
   const callerOf = (extra: RequestExtra): Caller => withConnection({ ...options.callerOf?.(extra), signal: extra.signal });
@@ -101,8 +117,7 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);
     }
     try {
-      // A model that called a tool it was not shown (a seed's name, another toolset's) knows that one too.
-      const known = listed.has(target) ? listed : new Set([...listed, target]);
+      const known = listed.has(target) ? listed : knownAfterCalling(target);
       const output = await hub.execute(name, args ?? {}, withConnection({ ...caller, tools: known }));
       if (REGISTERING.has(name) && !options.stateless && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
