@@ -189,7 +189,7 @@ program
   .option('--url <url>', 'server to forward to (default BATON_URL, else the local server)')
   .option('--agent <id>', 'act as this agent (default BATON_AGENT, else CLAUDE_CODE_SESSION_ID)')
   .option('--project <id>', "project (default BATON_PROJECT, else .baton.json's, else the current directory's git repository)")
-  .option('--toolsets <list>', 'comma-separated toolsets to offer (default BATON_MCP_TOOLSETS, else all the server offers)')
+  .option('--toolsets <list>', 'comma-separated toolsets to list, or all (default BATON_MCP_TOOLSETS, else presence, status, locks, files, tasks); presence and status are always listed')
   .option('--profile <name>', "a seed's tool names instead of Baton's: power-pack, task-coordinator, session-coordinator, coordination-hub (default BATON_MCP_PROFILE)")
   .option('--data-dir <dir>', 'data directory of the local server (default ~/.baton)')
   .action(async (opts: { url?: string; agent?: string; project?: string; toolsets?: string; profile?: string; dataDir?: string }) => {

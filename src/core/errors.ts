@@ -1,15 +1,19 @@
 /**
  * @module The error catalog: every code a Baton caller can see, what it means and
  * what to do about it. Transports map codes to wire statuses in
- * transports/wire-errors.ts; nothing here knows about HTTP or JSON-RPC.
+ * transports/wire-errors.ts; nothing here knows about HTTP or JSON-RPC. A hint
+ * names a tool as `[[tool|fallback]]` (core/mentions.ts): a caller reads the tool
+ * only where its connection offers it.
  */
+import { mentioning, type OfferedTools } from './mentions.js';
 
-/** Every error code, with the hint a caller gets when the code is raised. */
+
+/** Every error code, with the hint a caller gets when the code is raised (tool names marked up, see above). */
 export const ERROR_CATALOG = {
   /** The input does not match the schema (types, missing fields, limits). */
   INVALID_INPUT: 'Fix the named field and call again.',
   /** The call needs an agent identity and none was given or known. */
-  AGENT_REQUIRED: 'Call start_session (or register_agent) first; to act as an agent already registered, pass its agent_id (or the X-Baton-Agent header).',
+  AGENT_REQUIRED: 'Call [[start_session|the tool that registers you]] first; to act as an agent already registered, pass its agent_id (or the X-Baton-Agent header).',
   /** The thing named does not exist in this project. */
   NOT_FOUND: 'Check the id and the project; list the collection to see what exists.',
   /** A lease is held by someone else and the call cannot wait or break it. */
@@ -17,13 +21,13 @@ export const ERROR_CATALOG = {
   /** The lease this call refers to expired or was taken over: its fencing token is stale. */
   LEASE_LOST: 'Your lease is gone: stop writing to the protected resource and acquire again.',
   /** The caller is not the holder of the lease or claim it tries to change. */
-  NOT_HOLDER: 'Only the holder can renew or release; check list_locks / get_task for the holder.',
+  NOT_HOLDER: 'Only the holder can renew or release; [[list_locks|the lock list]] or [[get_task|the task record]] names the holder.',
   /** Adding these tasks would make the dependency graph cyclic. */
   TASK_CYCLE: 'Remove one of the dependencies named in details.cycle.',
   /** The task is not in a status that allows this change. */
-  TASK_STATE: 'Read the task (get_task) and act on its current status.',
+  TASK_STATE: 'Read the task again ([[get_task|its record]]) and act on its current status.',
   /** Compare-and-set failed: the value changed since it was read. */
-  VERSION_CONFLICT: 'Read the value again (retrieve_data) and retry with its current version.',
+  VERSION_CONFLICT: 'Read the value again ([[retrieve_data|its current record]]) and retry with its current version.',
   /** A size or count limit was exceeded. */
   LIMIT_EXCEEDED: 'Send less: details.limit names the maximum.',
   /** A record with this id already exists. */
@@ -41,9 +45,9 @@ export const ERROR_CATALOG = {
   /** Too many requests (or failed authentications) from this caller in a short time. */
   RATE_LIMITED: 'Wait details.retry_after seconds, then retry.',
   /** The thing is not in a status that allows this verb (a resolved thread, an ended intent). */
-  INVALID_STATE: 'Read it again (list_threads / list_intents) and act on its current status.',
+  INVALID_STATE: 'Read it again ([[list_threads|the thread]] or [[list_intents|the intent]]) and act on its current status.',
   /** The inbox cursor is older than the retained log. */
-  CURSOR_EXPIRED: 'Call get_inbox without after to start from your oldest unread message.',
+  CURSOR_EXPIRED: 'Read the inbox again without after ([[get_inbox|the inbox tool]]) to start from your oldest unread message.',
   /** A read's position (get_events, get_inbox) is beyond the end of the log (not one this server gave). */
   CURSOR_AHEAD: 'Pass the position the last read returned (next_after, cursor), or omit after.',
   /** The storage engine cannot be reached. */
@@ -61,6 +65,8 @@ export class CoordinationError extends Error {
   override readonly name = 'CoordinationError';
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** The tools of the connection the error answers (set by the hub from the call); its hint names only those. */
+  private offered: OfferedTools;
 
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
     super(message, options);
@@ -68,9 +74,15 @@ export class CoordinationError extends Error {
     this.details = details;
   }
 
-  /** What the caller should do next. */
+  /** What the caller should do next, naming only tools its connection offers. */
   get hint(): string {
-    return ERROR_CATALOG[this.code];
+    return mentioning(ERROR_CATALOG[this.code], this.offered);
+  }
+
+  /** The same error, answering a connection that lists these tools (the hub's one place for it). */
+  addressedTo(offered: OfferedTools): this {
+    this.offered = offered;
+    return this;
   }
 }
 

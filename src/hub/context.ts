@@ -5,6 +5,7 @@
  */
 import { CoordinationError, notFound } from '../core/errors.js';
 import type { BatonEvent } from '../core/events/event.js';
+import type { OfferedTools } from '../core/mentions.js';
 import type { IdSource } from '../core/ports.js';
 import type { MutationContext, Store, Written } from '../store/store.js';
 import type { HubConfig } from './config.js';
@@ -37,6 +38,8 @@ export interface Caller {
   signal?: AbortSignal | undefined;
   /** Called about every config.progressIntervalMs during a blocking wait. */
   onProgress?: ((elapsedMs: number, message: string) => void) | undefined;
+  /** The tools the caller's connection lists (an MCP connection): hints and next steps name no other. Undefined: any. */
+  tools?: OfferedTools;
 }
 
 /** A call after resolution: the project and agent it acts for. */
@@ -50,6 +53,8 @@ export interface Call {
   projectNamed: boolean;
   signal: AbortSignal | undefined;
   onProgress: Caller['onProgress'];
+  /** What the caller's connection lists: next steps name tools through core/mentions.ts with it. */
+  tools: OfferedTools;
 }
 
 export interface Logger {
@@ -116,7 +121,7 @@ export function createHubContext(deps: HubDeps): HubContext {
     },
     async requireProject(call) {
       if (!call.projectNamed || call.project === 'default' || (await deps.store.projectExists(call.project))) return;
-      throw notFound('project', call.project, { hint: 'A project is created by its first write (register_agent, add_task, ...).' });
+      throw notFound('project', call.project, { hint: 'A project is created by its first write (an agent joining it, a task added, ...).' });
     },
     watch(project, filter) {
       const buffered: BatonEvent[] = [];

@@ -98,7 +98,7 @@ export function createHub(options: HubOptions): Hub {
     }
     const requestId = typeof input['request_id'] === 'string' ? input['request_id'] : undefined;
     const digest = requestId === undefined ? undefined : digestOf(command.name, input);
-    return { project, agentId, requestId, digest, projectNamed: typeof input['project'] === 'string', signal: caller.signal, onProgress: caller.onProgress };
+    return { project, agentId, requestId, digest, projectNamed: typeof input['project'] === 'string', signal: caller.signal, onProgress: caller.onProgress, tools: caller.tools };
   }
 
   async function run(command: Command, rawInput: unknown, caller: Caller): Promise<CommandOutput> {
@@ -127,32 +127,41 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
+  async function executeCommand(called: string, givenInput: unknown, caller: Caller): Promise<CommandOutput> {
+    const alias = byName.has(called) ? undefined : resolveAlias(called, givenInput);
+    const name = alias?.command ?? called;
+    const rawInput = alias ? alias.input : givenInput;
+    const command = byName.get(name);
+    if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
+    const audit = options.audit;
+    if (!command.mutating || !audit?.enabled()) return run(command, rawInput, caller);
+    const facts = {
+      action: name,
+      project: projectNamedBy(rawInput) ?? caller.project ?? 'default',
+      token: caller.access?.tokenName,
+      agent: caller.agentId,
+      from: caller.from,
+      inputs: typeof rawInput === 'object' && rawInput !== null ? keyInputs(rawInput as Record<string, unknown>) : undefined,
+    };
+    try {
+      const output = await run(command, rawInput, caller);
+      audit.record({ ...facts, result: 'ok' });
+      return output;
+    } catch (error) {
+      audit.record({ ...facts, result: isCoordinationError(error) ? error.code : 'INTERNAL' });
+      throw error;
+    }
+  }
+
   const hub: Hub = {
     commands: COMMANDS,
     context: ctx,
     async execute(called, givenInput, caller = {}) {
-      const alias = byName.has(called) ? undefined : resolveAlias(called, givenInput);
-      const name = alias?.command ?? called;
-      const rawInput = alias ? alias.input : givenInput;
-      const command = byName.get(name);
-      if (!command) throw new CoordinationError('NOT_FOUND', `No command '${name}'.`, { command: name });
-      const audit = options.audit;
-      if (!command.mutating || !audit?.enabled()) return run(command, rawInput, caller);
-      const facts = {
-        action: name,
-        project: projectNamedBy(rawInput) ?? caller.project ?? 'default',
-        token: caller.access?.tokenName,
-        agent: caller.agentId,
-        from: caller.from,
-        inputs: typeof rawInput === 'object' && rawInput !== null ? keyInputs(rawInput as Record<string, unknown>) : undefined,
-      };
       try {
-        const output = await run(command, rawInput, caller);
-        audit.record({ ...facts, result: 'ok' });
-        return output;
+        return await executeCommand(called, givenInput, caller);
       } catch (error) {
-        audit.record({ ...facts, result: isCoordinationError(error) ? error.code : 'INTERNAL' });
-        throw error;
+        // The one place an error learns whom it answers: its hint names only tools that caller's connection lists.
+        throw isCoordinationError(error) ? error.addressedTo(caller.tools) : error;
       }
     },
     startSweeper: () => {

@@ -3,7 +3,7 @@
  * mapped to an HTTP status, and the JSON error body every surface sends. Unknown
  * errors become INTERNAL (the cause is logged by the caller), never a client fault.
  */
-import { CoordinationError, ERROR_CATALOG, isCoordinationError, type ErrorCode } from '../core/errors.js';
+import { CoordinationError, isCoordinationError, type ErrorCode } from '../core/errors.js';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -45,7 +45,7 @@ export function wireError(error: CoordinationError): WireError {
     error: {
       code: error.code,
       message: error.message,
-      hint: ERROR_CATALOG[error.code],
+      hint: error.hint,
       ...(error.details ? { details: error.details } : {}),
     },
   };

@@ -2,26 +2,36 @@
  * @module The budgets of the MCP surface (design/mcp-surface.md), held by a real
  * SDK client against a server: the default catalog and the full one in model
  * tokens, every list answer with default arguments in a busy project (2,000 tasks,
- * 200 agents, 10,000 events), and a prompt-guided session start. A failure names
- * what grew.
+ * 200 agents, 10,000 events), and a prompt-guided session start. The full
+ * catalog is held with the opt-in toolsets on too (a server configured with every
+ * toolset), and the instructions are 150 to 250 tokens naming only listed tools for
+ * every selection. A failure names what grew.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_ON, TOOLSETS } from '../../src/hub/command.js';
+import { COMMANDS } from '../../src/hub/commands/index.js';
 import type { RunningServer } from '../../src/server/main.js';
+import { instructionsFor } from '../../src/transports/mcp/instructions.js';
+import { selectToolsets, toolsFor } from '../../src/transports/mcp/tools.js';
 import { call, httpClient, startInProcess } from '../support/mcp.js';
 import { cleanupAll } from '../support/server.js';
-import { catalogTokens, jsonTokens } from '../support/tokens.js';
+import { catalogTokens, jsonTokens, textTokens } from '../support/tokens.js';
 
 const DEFAULT_CATALOG = 2_500;
 const FULL_CATALOG = 5_000;
 const LIST_RESULT = 5_000;
 const SESSION_START = 1_500;
+const INSTRUCTIONS = { min: 150, max: 250 };
 
 let server: RunningServer;
+/** A server that offers every toolset, the opt-in ones (operator) included. */
+let everything: RunningServer;
 const clients: Client[] = [];
 const project = 'busy';
 
 beforeAll(async () => {
+  everything = await startInProcess({}, { toolsets: [...TOOLSETS] });
   // Timed-out waits keep their place for the grace period: long enough that the worker queue is still there to list.
   server = await startInProcess({ waitGraceMs: 600_000 });
   const run = (name: string, input: Record<string, unknown>, agentId?: string) => server.hub.execute(name, input, { project, agentId });
@@ -52,14 +62,19 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) await c.close();
   await server.close();
+  await everything.close();
   await cleanupAll();
 });
 
-async function client(query: Record<string, string> = {}): Promise<Client> {
-  const c = await httpClient(server.url, { query: { project, ...query }, headers: { 'x-baton-agent': 'newcomer' } });
+async function client(query: Record<string, string> = {}, on: RunningServer = server): Promise<Client> {
+  const c = await httpClient(on.url, { query: { project, ...query }, headers: { 'x-baton-agent': 'newcomer' } });
   clients.push(c);
   return c;
 }
+
+/** The Baton tools a text names (words that are a command's name). */
+const COMMAND_NAMES = new Set(COMMANDS.map((c) => c.name));
+const toolsNamedIn = (text: string): string[] => (text.match(/\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+\b/g) ?? []).filter((w) => COMMAND_NAMES.has(w));
 
 describe('MCP budgets', () => {
   it(`keeps the default catalog (tools and instructions) within ${DEFAULT_CATALOG} tokens`, async () => {
@@ -72,6 +87,48 @@ describe('MCP budgets', () => {
     const c = await client({ toolsets: 'all' });
     const { total, perTool } = catalogTokens((await c.listTools()).tools, c.getInstructions());
     expect(total, `full catalog is ${total} tokens: ${JSON.stringify(perTool)}`).toBeLessThanOrEqual(FULL_CATALOG);
+  });
+
+  it(`keeps every toolset together within ${FULL_CATALOG} tokens with the opt-in toolsets offered too`, async () => {
+    const c = await client({ toolsets: 'all' }, everything);
+    const { tools } = await c.listTools();
+    expect(tools.map((t) => t.name)).toContain('break_lease');
+    const { total, perTool } = catalogTokens(tools, c.getInstructions());
+    expect(total, `full catalog with every toolset offered is ${total} tokens: ${JSON.stringify(perTool)}`).toBeLessThanOrEqual(FULL_CATALOG);
+  });
+
+  const selections: [label: string, toolsets: string | undefined][] = [['the default', undefined], ['all', 'all'], ...TOOLSETS.map((t): [string, string] => [t, t])];
+  it.each(selections)(
+    `gives %s selection instructions of ${INSTRUCTIONS.min} to ${INSTRUCTIONS.max} tokens naming only listed tools, and one tool of each listed toolset`,
+    async (_label, toolsets) => {
+      const c = await client(toolsets === undefined ? {} : { toolsets }, everything);
+      const listed = new Set((await c.listTools()).tools.map((t) => t.name));
+      const text = c.getInstructions() ?? '';
+      const tokens = textTokens(text);
+      expect(tokens, `instructions are ${tokens} tokens: ${text}`).toBeGreaterThanOrEqual(INSTRUCTIONS.min);
+      expect(tokens, `instructions are ${tokens} tokens: ${text}`).toBeLessThanOrEqual(INSTRUCTIONS.max);
+      expect(toolsNamedIn(text).filter((t) => !listed.has(t)), text).toEqual([]);
+      const named = new Set(toolsNamedIn(text));
+      const listedToolsets = new Set(COMMANDS.filter((c) => listed.has(c.name)).map((c) => c.toolset));
+      const unnamed = [...listedToolsets].filter((t) => !COMMANDS.some((c) => c.toolset === t && named.has(c.name)));
+      expect(unnamed, `no tool of these listed toolsets is named: ${text}`).toEqual([]);
+    },
+  );
+
+  it(`keeps the instructions of the narrowest and widest selections within ${INSTRUCTIONS.min} to ${INSTRUCTIONS.max} tokens, naming only listed tools`, () => {
+    // Every pair of optional toolsets, and every selection without one or two of them: the shortest and the longest texts.
+    const optional = TOOLSETS.filter((t) => !ALWAYS_ON.includes(t));
+    const pairs = optional.flatMap((a, i) => optional.slice(i).map((b) => [...new Set([a, b])]));
+    const selections = [[], ...pairs, ...pairs.map((pair) => optional.filter((t) => !pair.includes(t)))];
+    const wrong: string[] = [];
+    for (const wanted of selections) {
+      const listed = new Set(toolsFor(COMMANDS, selectToolsets(TOOLSETS, wanted), 50).keys());
+      const text = instructionsFor(listed);
+      const tokens = textTokens(text);
+      const strays = toolsNamedIn(text).filter((t) => !listed.has(t));
+      if (tokens < INSTRUCTIONS.min || tokens > INSTRUCTIONS.max || strays.length > 0) wrong.push(`${wanted.join(',') || '(none)'}: ${tokens} tokens, naming unlisted ${strays.join(',')}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it(`keeps every list answer with default arguments within ${LIST_RESULT} tokens in a busy project`, async () => {

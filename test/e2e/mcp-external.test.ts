@@ -52,7 +52,7 @@ const NOT_APPLICABLE: Record<string, string> = {
   'elicitation-sep1330-enums': 'needs a tool that elicits input; Baton never does',
   'resources-read-text': 'reads the fixture resource test://static-text',
   'resources-read-binary': 'reads the fixture resource test://static-binary',
-  'resources-templates-read': 'reads a fixture resource template (Baton has none until threads exist)',
+  'resources-templates-read': "reads the fixture template URI test://template/123/data; Baton's own templates (baton://threads/{thread_id}, baton://agents/{agent_id}/inbox) are read in mcp-consult.test.ts",
   'resources-subscribe': 'subscribes to the fixture resource test://watched-resource; Baton refuses URIs it does not serve (see test/regression/mcp-subscribe-only-served-resources.test.ts)',
   'resources-unsubscribe': 'subscribes to the fixture resource test://watched-resource first (Baton subscriptions are covered in mcp-http.test.ts)',
   'prompts-get-simple': 'gets the fixture prompt test_simple_prompt',

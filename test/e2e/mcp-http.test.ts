@@ -126,7 +126,7 @@ describe('MCP identity', () => {
     const client = await httpClient(server.url, { query: { project: randomId('p') } });
     const missing = await callError(client, 'acquire_lock', { name: 'x' });
     expect(missing.code).toBe('AGENT_REQUIRED');
-    expect(missing.text).toContain('register_agent');
+    expect(missing.text).toContain('start_session');
     const { agent_id: agentId } = await call(client, 'register_agent', { name: 'worker' });
     expect(await call(client, 'acquire_lock', { name: 'x' })).toMatchObject({ acquired: true });
     expect(await call(client, 'list_locks', { name: 'x' })).toMatchObject({ locks: [{ holder: agentId }] });

@@ -31,12 +31,13 @@ const CLIENTS: Record<string, Connect> = {
   // A 2025 session remembers the agent start_session registered: the test passes agent_id only there.
   '2025 over HTTP': async (url, project, _agent, query = {}) => wrap(await httpClient(url, { query: { project, ...query } })),
   '2026-07-28 over HTTP': async (url, project, agent, query = {}) => wrap(await modernHttpClient(url, { query, headers: { 'x-baton-agent': agent, 'x-baton-project': project } })),
-  '2025 through baton mcp': async (url, project, agent) => {
-    const proxy = await stdioClient({ BATON_URL: url, BATON_PROJECT: project, CLAUDE_CODE_SESSION_ID: agent });
+  // The toolsets go as `baton mcp --toolsets` on one stdio line and as BATON_MCP_TOOLSETS on the other: both are how clients configure it.
+  '2025 through baton mcp': async (url, project, agent, query = {}) => {
+    const proxy = await stdioClient({ BATON_URL: url, BATON_PROJECT: project, CLAUDE_CODE_SESSION_ID: agent }, query['toolsets'] ? ['--toolsets', query['toolsets']] : []);
     return { client: proxy.client, close: () => proxy.close() };
   },
-  '2026-07-28 through baton mcp': async (url, project, agent) => {
-    const proxy = await modernStdioClient({ BATON_URL: url, BATON_PROJECT: project, CLAUDE_CODE_SESSION_ID: agent });
+  '2026-07-28 through baton mcp': async (url, project, agent, query = {}) => {
+    const proxy = await modernStdioClient({ BATON_URL: url, BATON_PROJECT: project, CLAUDE_CODE_SESSION_ID: agent, ...(query['toolsets'] ? { BATON_MCP_TOOLSETS: query['toolsets'] } : {}) });
     return { client: proxy.client, close: () => proxy.close() };
   },
 };
@@ -54,12 +55,17 @@ function counted(client: ToolCaller): ToolCaller & { calls: number } {
 }
 
 let server: RunningServer;
+/** A server whose waits end after one second, so a wait asked for longer than the cap is seen to end at the cap. */
+let capped: RunningServer;
+const CAP_SECONDS = 1;
 
 beforeAll(async () => {
   server = await startInProcess();
+  capped = await startInProcess({ maxWaitMs: CAP_SECONDS * 1000 });
 });
 afterAll(async () => {
   await server.close();
+  await capped.close();
   await cleanupAll();
 });
 
@@ -141,11 +147,48 @@ describe.each(Object.entries(CLIENTS))('an agent %s', (_kind, connect) => {
     }
   });
 
+  it('caps a wait asked for longer than the advertised maximum, and the first asker, re-calling after each timeout, gets the lock before a later one', async () => {
+    const project = randomId('long');
+    const me = `me-${randomUUID().slice(0, 8)}`;
+    const holder = await httpClient(capped.url, { query: { project }, headers: { 'x-baton-agent': 'holder' } });
+    const later = await httpClient(capped.url, { query: { project }, headers: { 'x-baton-agent': 'later' } });
+    const connected = await connect(capped.url, project, me);
+    try {
+      const acquire = (await connected.client.listTools()).tools.find((t) => t.name === 'acquire_lock') as { inputSchema: { properties: Record<string, { maximum?: number }> } } | undefined;
+      expect(acquire?.inputSchema.properties['wait_seconds']?.maximum).toBe(CAP_SECONDS);
+      await call(connected.client, 'start_session', { agent_id: me });
+      await Promise.all([call(holder, 'register_agent'), call(later, 'register_agent')]);
+      await call(holder, 'acquire_lock', { name: 'deploy' });
+      // Asked for 30 s, above the 1 s cap: not refused, capped; the answer comes at the cap with the place in the queue.
+      const asked = Date.now();
+      const first = await call(connected.client, 'acquire_lock', { name: 'deploy', wait_seconds: 30 });
+      const waited = Date.now() - asked;
+      expect(first).toMatchObject({ acquired: false, timed_out: true, holder: 'holder', queue_position: 1 });
+      expect(waited).toBeGreaterThanOrEqual(CAP_SECONDS * 1000 - 100);
+      expect(waited).toBeLessThan(10_000);
+      // Someone asks later, also for longer than the cap, and queues behind.
+      expect(await call(later, 'acquire_lock', { name: 'deploy', wait_seconds: 30 })).toMatchObject({ timed_out: true, queue_position: 2 });
+      // The first asker re-calls after its timeout: still first.
+      expect(await call(connected.client, 'acquire_lock', { name: 'deploy', wait_seconds: 30 })).toMatchObject({ timed_out: true, queue_position: 1 });
+      const again = call(connected.client, 'acquire_lock', { name: 'deploy', wait_seconds: 30 });
+      await new Promise((r) => setTimeout(r, 200));
+      await call(holder, 'release_lock', { name: 'deploy' });
+      expect(await again).toMatchObject({ acquired: true, name: 'deploy' });
+      await call(connected.client, 'release_lock', { name: 'deploy' });
+      expect(await call(later, 'acquire_lock', { name: 'deploy', wait_seconds: 30 })).toMatchObject({ acquired: true });
+    } finally {
+      await Promise.all([connected.close(), holder.close(), later.close()]);
+    }
+  });
+
   it('refuses unknown arguments with a "did you mean", and starts on a connection that lists only some toolsets', async () => {
     const project = randomId('args');
     const me = `me-${randomUUID().slice(0, 8)}`;
     const connected = await connect(server.url, project, me, { toolsets: 'locks,tasks' });
     try {
+      const listed = (await connected.client.listTools()).tools.map((t) => t.name);
+      expect(listed).toEqual(expect.arrayContaining(['start_session', 'coordinator_status', 'acquire_lock', 'claim_task']));
+      expect(listed).not.toContain('reserve_files');
       await call(connected.client, 'start_session', { agent_id: me });
       const refused = await callError(connected.client, 'acquire_lock', { name: 'pytest', timeout_seconds: 30 });
       expect(refused).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'timeout_seconds' } });
@@ -153,6 +196,30 @@ describe.each(Object.entries(CLIENTS))('an agent %s', (_kind, connect) => {
       expect(await call(connected.client, 'acquire_lock', { name: 'pytest' })).toMatchObject({ acquired: true });
     } finally {
       await connected.close();
+    }
+  });
+
+  it('names only listed tools in its next steps and hints on a connection with other toolsets', async () => {
+    const project = randomId('hints');
+    const me = `me-${randomUUID().slice(0, 8)}`;
+    const peer = await httpClient(server.url, { query: { project }, headers: { 'x-baton-agent': 'peer' } });
+    const connected = await connect(server.url, project, me, { toolsets: 'events' });
+    try {
+      const listed = new Set((await connected.client.listTools()).tools.map((t) => t.name));
+      expect(listed.has('publish_event') && !listed.has('list_locks') && !listed.has('claim_task')).toBe(true);
+      await call(peer, 'register_agent');
+      await call(peer, 'add_task', { id: 'ready', title: 'Ready' });
+      await call(peer, 'acquire_lock', { name: 'deploy' });
+      const started = await call(connected.client, 'start_session', { agent_id: me });
+      expect(started['next']).toBe('start_session with claim: true takes the best ready task; end_session when you stop.');
+      // release_lock is callable (not listed): calling it shows the model knows the locks toolset, so its
+      // refusal's hint may name list_locks, but not get_task, of a toolset this connection neither lists nor used.
+      const refused = await callError(connected.client, 'release_lock', { name: 'deploy' });
+      expect(refused.code).toBe('NOT_HOLDER');
+      expect(refused.hint).toContain('list_locks or the task record');
+      expect(refused.hint).not.toContain('get_task');
+    } finally {
+      await Promise.all([connected.close(), peer.close()]);
     }
   });
 

@@ -77,9 +77,9 @@ export async function stdioClient(env: Record<string, string>, args: string[] = 
 }
 
 /** The same for a 2.x SDK client that negotiates the revision; its probe runs on a sibling `baton mcp`, as Claude Code's does. */
-export async function modernStdioClient(env: Record<string, string>, options: StdioClientOptions = {}): Promise<StdioClient<ModernClient>> {
+export async function modernStdioClient(env: Record<string, string>, options: StdioClientOptions = {}, args: string[] = []): Promise<StdioClient<ModernClient>> {
   assertBuilt();
-  const transport = new ModernStdioTransport({ command: process.execPath, args: [CLI, 'mcp'], env: childEnv(env) as Record<string, string>, stderr: 'pipe', cwd: options.cwd ?? tmpdir() });
+  const transport = new ModernStdioTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], env: childEnv(env) as Record<string, string>, stderr: 'pipe', cwd: options.cwd ?? tmpdir() });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

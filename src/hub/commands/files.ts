@@ -135,7 +135,7 @@ export const fileCommands = [
     description: 'File reservations; filter by holder or by paths they overlap.',
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields, holder: z.string().max(128).optional(), paths: paths.optional(), ...pageInput(50) }),
+    input: z.object({ ...callerFields, holder: z.string().max(128).optional(), paths: paths.optional().describe('Only those overlapping these globs.'), ...pageInput(50) }),
     output: z.object({ reservations: z.array(leaseRowSchema), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);

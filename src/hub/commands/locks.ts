@@ -15,7 +15,9 @@ import { leaseRowSchema, leaseView, waiterSchema, waiterView } from '../views/le
 import { acquireWithWait, blockedAnswer, blockedSchema } from './lease-wait.js';
 import { handedTo, handedToSchema } from './next-steps.js';
 
-const lockName = z.string().min(1).max(200).describe("e.g. 'pytest', 'wave:5c.1' (':' and '.' nest), or 'work' (your branch's).");
+const lockName = z.string().min(1).max(200);
+/** Described where a model picks a name (acquire_lock, list_locks); release_lock names one it already holds. */
+const namedLock = lockName.describe("e.g. 'pytest', 'wave:5c.1' (':' and '.' nest), or 'work' (your branch's).");
 const branch = z.string().max(300).optional().describe("For 'work' (default: yours).");
 
 async function resolveName(ctx: HubContext, call: Call, name: string, branchName: string | undefined): Promise<string> {
@@ -35,13 +37,13 @@ export const lockCommands = [
   defineCommand({
     name: 'acquire_lock',
     toolset: 'locks',
-    description: 'Take a named lock; again while you hold it renews it. wait_seconds queues you FIFO; calling again keeps your place.',
+    description: 'Take a named lock (taking it again renews it); wait_seconds queues you FIFO.',
     mutating: true,
     idempotent: true,
     blocking: true,
     input: z.object({
       ...mutatingFields,
-      name: lockName,
+      name: namedLock,
       mode: z.enum(['exclusive', 'shared']).optional(),
       limit: z.number().int().min(1).max(10_000).optional().describe('Most shared holders.'),
       ttl_seconds: ttlSeconds,
@@ -105,7 +107,7 @@ export const lockCommands = [
     description: 'Held locks and waiters; with name, that lock, related ones and its queue.',
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields, name: lockName.optional(), branch, ...pageInput(50) }),
+    input: z.object({ ...callerFields, name: namedLock.optional(), branch, ...pageInput(50) }),
     output: z.object({
       name: z.string().optional(),
       held: z.boolean().optional().describe('With name: whether that very name is held.'),

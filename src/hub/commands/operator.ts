@@ -13,7 +13,7 @@ export const operatorCommands = [
   defineCommand({
     name: 'break_lease',
     toolset: 'operator',
-    description: 'Release a lock or reservation whose holder is stale or worse (never an active or idle one). Give the token you saw.',
+    description: 'Free a lock or reservation whose holder is stale or worse (never active or idle), naming the holder and token you saw.',
     mutating: true,
     destructive: true,
     input: z.object({

@@ -12,7 +12,7 @@ export const serviceCommands = [
   defineCommand({
     name: 'register_service',
     toolset: 'services',
-    description: 'Register a service (an MCP server, a tool, a daemon) with its version, tools, capabilities and dependencies.',
+    description: 'Register a service (an MCP server, a tool, a daemon) and what it offers.',
     mutating: true,
     idempotent: true,
     input: z.object({

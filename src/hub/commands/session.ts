@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { invalidInput, isCoordinationError } from '../../core/errors.js';
+import { mentioning } from '../../core/mentions.js';
 import { assertLockName } from '../../core/leases/lock-name.js';
 import { deriveStatus } from '../../core/presence/member.js';
 import { compareForClaim } from '../../core/tasks/task-graph.js';
@@ -27,6 +28,13 @@ import { taskCommands } from './tasks.js';
 /** Where handover notes live: one per project, the latest. */
 const HANDOVER = { scope: 'baton', key: 'handover' } as const;
 const AGENTS_SHOWN = 8;
+
+/** start_session's next step, naming tools the connection lists, else saying how start_session or end_session does it. */
+const NEXT = {
+  finish: "finish your task with [[update_task|end_session (claims: 'done')]]",
+  claim: '[[claim_task|start_session with claim: true]] takes the best ready task',
+  edit: '[[reserve_files|start_session with reserve]] before editing; [[acquire_lock|start_session with locks]] around shared commands',
+} as const;
 const READY_SHOWN = 3;
 
 const part = (call: Call, name: string): Call => (call.requestId === undefined ? call : { ...call, requestId: `${call.requestId}:${name}` });
@@ -148,7 +156,7 @@ export const sessionCommands = [
       const reserved = answers.get('reserve_files');
       const claimed = answers.get('claim_task');
       const view = await digest(ctx, me, agentId);
-      const hint = view.yours.claims.length > 0 ? 'update_task with your token when done' : view.tasks.best_ready.length > 0 ? 'claim_task takes the best ready task' : 'reserve_files before editing; acquire_lock for shared commands';
+      const hint = view.yours.claims.length > 0 ? NEXT.finish : view.tasks.best_ready.length > 0 ? NEXT.claim : NEXT.edit;
       return {
         agent_id: agentId,
         project: call.project,
@@ -156,7 +164,7 @@ export const sessionCommands = [
         ...(reserved ? { reserved } : {}),
         ...(claimed ? { claimed } : {}),
         ...(locked.length > 0 ? { locked } : {}),
-        next: `${hint}; end_session when you stop.`,
+        next: mentioning(`${hint}; end_session when you stop.`, call.tools),
       };
     },
   }),

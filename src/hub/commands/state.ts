@@ -10,7 +10,9 @@ import { assertJsonSize, jsonValue } from '../fields.js';
 import { decodeKeyCursor, encodeCursor, page, pageInput, pageOutput } from '../paging.js';
 import { entrySchema, entryView, keySchema, keyView } from '../views/records.js';
 
-const scope = z.string().min(1).max(200).describe("Namespace, e.g. 'config' or 'agent:alice'.");
+const scope = z.string().min(1).max(200);
+/** Described where a model first meets it (store_data, list_keys): the other tools repeat it for nothing. */
+const namedScope = scope.describe("Namespace, e.g. 'config' or 'agent:alice'.");
 const key = z.string().min(1).max(200);
 
 function names(s: string, k?: string): void {
@@ -27,7 +29,7 @@ export const stateCommands = [
     destructive: true,
     input: z.object({
       ...mutatingFields,
-      scope,
+      scope: namedScope,
       key,
       value: jsonValue,
       if_version: z.number().int().min(0).optional(),
@@ -71,7 +73,7 @@ export const stateCommands = [
     description: 'Keys of a scope (optionally by prefix); without scope, the scopes with their key counts.',
     mutating: false,
     idempotent: true,
-    input: z.object({ ...callerFields, scope: scope.optional(), prefix: z.string().max(200).optional(), ...pageInput(100, 1000) }),
+    input: z.object({ ...callerFields, scope: namedScope.optional(), prefix: z.string().max(200).optional(), ...pageInput(100, 1000) }),
     output: z.object({ scope: z.string().optional(), keys: z.array(keySchema.extend({ value: z.unknown().optional().describe('With detail.') })).optional(), scopes: z.array(z.object({ scope: z.string(), keys: z.number().int() })).optional(), ...pageOutput }),
     async run(ctx, input, call) {
       await ctx.requireProject(call);

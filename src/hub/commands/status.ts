@@ -74,7 +74,7 @@ export const statusCommands = [
   defineCommand({
     name: 'coordinator_status',
     toolset: 'status',
-    description: 'The project at a glance: agents by status, locks, reservations, slots and waiters, tasks by status, the store’s health.',
+    description: 'The project at a glance: counts of agents, locks, reservations, slots, waiters and tasks by status; store health.',
     mutating: false,
     idempotent: true,
     input: z.object({ ...callerFields }),

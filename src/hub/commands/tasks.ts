@@ -24,7 +24,7 @@ const taskFields = {
   files: stringList(200, z.string().min(1).max(500)).optional().describe('Files it will touch.'),
 };
 const taskSpec = z.strictObject(taskFields);
-const taskId = idField.describe('Task id.');
+const taskId = idField;
 const token = z.number().int().min(1).describe('Your claim token (from claim_task).');
 const STATUSES = z.enum(TASK_STATUSES as [string, ...string[]]);
 
@@ -44,7 +44,7 @@ export const taskCommands = [
   defineCommand({
     name: 'add_task',
     toolset: 'tasks',
-    description: 'Add a task, or a batch in tasks (at most 500). Dependencies must exist or be in the batch; cycles are refused.',
+    description: 'Add a task, or a batch in tasks (at most 500); dependencies must exist or be in the batch.',
     mutating: true,
     input: z.object({ ...mutatingFields, ...taskFields, title: shortText.min(1).optional(), tasks: z.array(taskSpec).min(1).max(500).optional().describe('A batch: objects with the fields above.') }),
     output: z.object({ added: z.array(taskSummarySchema) }),
@@ -148,7 +148,7 @@ export const taskCommands = [
   defineCommand({
     name: 'update_task',
     toolset: 'tasks',
-    description: 'With your claim token: report progress (renews the claim), or set status done, failed, or released (back to the pool). cancelled needs no token.',
+    description: 'With your claim token: report progress (renews the claim) or set a status (released: back to the pool; cancelled needs no token).',
     mutating: true,
     input: z.object({
       ...mutatingFields,

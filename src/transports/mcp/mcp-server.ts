@@ -78,16 +78,34 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
   const maxWaitSeconds = hub.context.config.maxWaitMs / 1000;
   const tools = toolsFor(hub.commands, selectToolsets(offered, options.toolsets), maxWaitSeconds);
   const callable = toolsFor(hub.commands, offered, maxWaitSeconds);
+  /** What this connection lists: instructions, prompts, hints and next steps name no other tool. */
+  const listed: ReadonlySet<string> = new Set(tools.keys());
   const mcp = new McpServer(
     { name: 'baton', version: options.version },
-    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: instructionsFor(new Set(tools.keys())), jsonSchemaValidator },
+    { capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, logging: {} }, instructions: instructionsFor(listed), jsonSchemaValidator },
   );
   const server = mcp.server;
   const connection: McpConnection = { agentId: undefined, project: options.project };
   const definitions = [...tools.values()].map((t) => t.definition);
 
+  /**
+   * A model that calls a tool it was not shown (from docs, a seed's name) is using
+   * that tool's toolset: its hints may name the rest of that toolset too.
+   */
+  const knownWith = new Map<string, ReadonlySet<string>>();
+  const knownAfterCalling = (target: string): ReadonlySet<string> => {
+    const toolset = callable.get(target)?.command.toolset;
+    const key = toolset ?? target;
+    let known = knownWith.get(key);
+    if (!known) {
+      known = new Set([...listed, target, ...[...callable.values()].filter((t) => t.command.toolset === toolset).map((t) => t.command.name)]);
+      knownWith.set(key, known);
+    }
+    return known;
+  };
+
   /** Identity order (DESIGN §6): explicit argument (the hub applies it), token, header, this connection. */
-  const withConnection = (caller: Caller): Caller => ({ ...caller, agentId: caller.agentId ?? connection.agentId, project: caller.project ?? connection.project });
+  const withConnection = (caller: Caller): Caller => ({ ...caller, agentId: caller.agentId ?? connection.agentId, project: caller.project ?? connection.project, tools: caller.tools ?? listed });
   const callerOf = (extra: RequestExtra): Caller => withConnection({ ...options.callerOf?.(extra), signal: extra.signal });
 
   async function callTool(name: string, args: Record<string, unknown> | undefined, caller: Caller): Promise<CallToolResult> {
@@ -99,7 +117,8 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool '${name}': ${why}. See tools/list.`);
     }
     try {
-      const output = await hub.execute(name, args ?? {}, withConnection(caller));
+      const known = listed.has(target) ? listed : knownAfterCalling(target);
+      const output = await hub.execute(name, args ?? {}, withConnection({ ...caller, tools: known }));
       if (REGISTERING.has(name) && !options.stateless && typeof output['agent_id'] === 'string') {
         connection.agentId = output['agent_id'];
         connection.project = typeof output['project'] === 'string' ? output['project'] : connection.project;
@@ -124,7 +143,7 @@ export function buildMcpServer(hub: Hub, options: BuildMcpServerOptions): BatonM
   });
 
   const resources = registerResources(mcp, hub, { callerOf, connection, feed: options.feed });
-  registerPrompts(mcp, new Set(tools.keys()));
+  registerPrompts(mcp, listed);
   server.onclose = () => {
     resources.dispose();
   };

@@ -53,7 +53,9 @@ export function buildProfileServer(hub: Hub, options: BuildProfileServerOptions)
     { capabilities: { tools: {}, ...(profile.resources.length > 0 ? { resources: {} } : {}), ...(profile.prompts.length > 0 ? { prompts: {} } : {}) }, instructions: profile.instructions, jsonSchemaValidator },
   );
   const connection: ProfileConnection = { agentId: undefined, remembers: !options.stateless, mints: !options.stateless };
-  const withProject = (caller: Caller): Caller => ({ ...caller, project: caller.project ?? options.project });
+  // The seed's names are what this connection lists: a hint names a Baton tool only where the profile has one by that name.
+  const listed: ReadonlySet<string> = new Set(tools.keys());
+  const withProject = (caller: Caller): Caller => ({ ...caller, project: caller.project ?? options.project, tools: listed });
   const contextOf = (caller: Caller) => createProfileContext(hub, profile.name, withProject(caller), connection);
   const callerOf = (extra: RequestExtra): Caller => ({ ...options.callerOf?.(extra), signal: extra.signal });
 

@@ -5,6 +5,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { mentioning } from '../../core/mentions.js';
 
 export function registerPrompts(mcp: McpServer, offered: ReadonlySet<string>): void {
   if (offered.has('start_session')) {
@@ -21,7 +22,7 @@ export function registerPrompts(mcp: McpServer, offered: ReadonlySet<string>): v
                 'You are starting work in a project coordinated by Baton.',
                 `1. Call start_session with${name ? ` name "${name}" and` : ''} metadata {cwd, branch}; add reserve (the paths you will edit) and claim: true if you take work from the plan.`,
                 '2. Read its digest: who else is here and on what, what you already hold, the best ready tasks, the last handover note. Avoid files others hold.',
-                '3. Reserve files before editing them (reserve_files) and take a lock around shared commands (acquire_lock with wait_seconds).',
+                mentioning('3. Reserve files before editing them ([[reserve_files|start_session with reserve]]) and take a lock around shared commands ([[acquire_lock|start_session with locks]], with wait_seconds).', offered),
               ].join('\n'),
             },
           },

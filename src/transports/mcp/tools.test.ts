@@ -43,7 +43,10 @@ describe('MCP tools', () => {
     // The cap is the server's: a server configured for 20 s waits says 20.
     expect(toolsFor(COMMANDS, ['locks'], 20).get('acquire_lock')?.definition.inputSchema.properties?.['wait_seconds']).toMatchObject({ maximum: 20 });
     expect(tools.get('register_agent')?.definition.inputSchema.properties).toHaveProperty('agent_id');
-    expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({ description: expect.any(String) as unknown });
+    // Any JSON is {}; a nested object is its type and the words naming its fields; plain-type unions a type list.
+    expect(tools.get('store_data')?.definition.inputSchema.properties?.['value']).toEqual({});
+    expect(tools.get('heartbeat')?.definition.inputSchema.properties?.['metadata']).toEqual({ type: 'object', description: expect.stringContaining('cwd') as unknown });
+    expect(tools.get('heartbeat')?.definition.inputSchema.properties?.['current_file']).toEqual({ type: ['string', 'null'] });
   });
 
   it('annotates reads, destructive writes and idempotent calls honestly', () => {
@@ -67,7 +70,17 @@ describe('MCP tools', () => {
     // Structured content would be checked against the tool's output schema by SDK clients, errors included.
     expect(result.structuredContent).toBeUndefined();
     const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-    expect(JSON.parse(text)).toMatchObject({ error: { code: 'AGENT_REQUIRED', hint: expect.stringContaining('register_agent') as unknown } });
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 'AGENT_REQUIRED', hint: expect.stringContaining('start_session') as unknown } });
+  });
+
+  it('names in a hint only the tools the connection the error answers lists', () => {
+    const hintFor = (tools: ReadonlySet<string> | undefined): string => {
+      const result = toolError(new CoordinationError('NOT_HOLDER', 'Held by another.').addressedTo(tools));
+      return (JSON.parse(result.content[0]?.type === 'text' ? result.content[0].text : '{}') as { error: { hint: string } }).error.hint;
+    };
+    expect(hintFor(undefined)).toContain('list_locks');
+    expect(hintFor(new Set(['list_locks', 'acquire_lock']))).toMatch(/list_locks or the task record/);
+    expect(hintFor(new Set(['publish_event']))).not.toMatch(/list_locks|get_task|\[\[/);
   });
 
   it('maps domain events to the resources whose content they change', () => {

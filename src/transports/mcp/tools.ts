@@ -25,17 +25,22 @@ const DROPPED = new Set(['$schema', 'additionalProperties', 'propertyNames', 'mi
 /** Longer enums are named in the description instead (e.g. event types): a model does not need the list each turn. */
 const MAX_ENUM = 8;
 
+/** anyOf plain types (string or null, boolean or string): the same said as a type list, at half the tokens. */
+const isTypeUnion = (node: Schema): boolean =>
+  Array.isArray(node['anyOf']) && (node['anyOf'] as unknown[]).every((t) => typeof t === 'object' && t !== null && Object.keys(t).length === 1 && typeof (t as Schema)['type'] === 'string');
+
 /**
  * A schema as a model should see it. A reference (zod's "any JSON") becomes {} (any
- * value); an object below the top level keeps only its type and description (its
- * fields are in the description: models read words more cheaply than nested schemas).
+ * value); an object inside the input (a field, an item) keeps only its type and
+ * description (its fields are in the description: models read words more cheaply
+ * than nested schemas).
  */
 function lean(schema: unknown, depth: number): unknown {
   if (Array.isArray(schema)) return schema.map((s) => lean(s, depth));
   if (schema === null || typeof schema !== 'object') return schema;
   const node = schema as Schema;
   if ('$ref' in node) return typeof node['description'] === 'string' ? { description: node['description'] } : {};
-  if (depth > 1 && node['type'] === 'object') return { type: 'object', ...(typeof node['description'] === 'string' ? { description: node['description'] } : {}) };
+  if (depth > 0 && node['type'] === 'object') return { type: 'object', ...(typeof node['description'] === 'string' ? { description: node['description'] } : {}) };
   const out: Schema = {};
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED.has(key) || key === '$defs') continue;
@@ -43,7 +48,9 @@ function lean(schema: unknown, depth: number): unknown {
     if (key === 'properties') out[key] = Object.fromEntries(Object.entries(value as Schema).map(([name, property]) => [name, lean(property, depth + 1)]));
     else out[key] = lean(value, key === 'items' ? depth + 1 : depth);
   }
-  return out;
+  if (!isTypeUnion(out)) return out;
+  const { anyOf, ...rest } = out;
+  return { ...rest, type: (anyOf as Schema[]).map((t) => t['type']) };
 }
 
 /** The advertised input schema: the command's, without the fields the connection carries. */

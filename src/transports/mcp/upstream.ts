@@ -151,7 +151,7 @@ export function failureMessage(outcome: Exclude<Outcome, { kind: 'answered' } | 
     case 'lost':
       return outcome.restarted
         ? `The Baton server stopped while this call was in flight (${outcome.reason}), so it may or may not have been applied; a new server answers now. ` +
-            'Check the state it changes before repeating it (list_locks, get_task, list_reservations, ...), or pass request_id so that a repeat is answered from the first run.'
+            'Check the state it changes before repeating it (read the lock, task or reservation it touched), or pass request_id so that a repeat is answered from the first run.'
         : `The Baton server at ${origin} stopped before answering (${outcome.reason}), so the call may or may not have been applied: check, then call again. Is it running? (baton status)`;
   }
 }
