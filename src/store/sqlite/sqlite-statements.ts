@@ -12,7 +12,7 @@ const NAMES = [
   'get_member', 'list_members', 'list_members_of_kind', 'list_silent_members', 'put_member',
   'get_lease', 'list_leases', 'list_leases_of_kind', 'list_leases_of_holder', 'list_leases_on', 'put_lease', 'delete_lease',
   'list_waiters', 'list_waiters_of_kind', 'put_waiter', 'delete_waiter',
-  'get_task', 'list_ready_tasks', 'list_claims_of_agent', 'list_lapsed_claims', 'list_dependants', 'list_tasks', 'count_tasks', 'put_task', 'put_task_dependency',
+  'get_task', 'list_ready_tasks', 'list_claims_of_agent', 'list_lapsed_claims', 'list_dependants', 'list_tasks', 'list_tasks_of_status', 'count_tasks', 'put_task', 'put_task_dependency',
   'get_state', 'list_scope', 'list_state_keys', 'count_state_keys', 'list_expired_state', 'list_scopes', 'put_state', 'delete_state',
   'put_event', 'trim_events', 'read_events', 'read_events_of_types',
   'count_live_leases', 'count_waiters', 'due_projects',
