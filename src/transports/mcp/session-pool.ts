@@ -42,9 +42,12 @@ export interface SessionPool<S extends PooledSession> {
 export function createSessionPool<S extends PooledSession>(options: SessionPoolOptions<S>): SessionPool<S> {
   // Kept in order of last use: a request moves its session to the end, so the first idle one is the oldest.
   const sessions = new Map<string, S>();
+  const forget = (session: S): void => {
+    if (sessions.get(session.sessionId) === session) sessions.delete(session.sessionId);
+  };
   const drop = (session: S): void => {
     // Forgotten before it closes, so the cap holds even while closes are pending.
-    if (sessions.get(session.sessionId) === session) sessions.delete(session.sessionId);
+    forget(session);
     void session.close();
   };
   const sweeper = setInterval(() => {
@@ -77,9 +80,7 @@ export function createSessionPool<S extends PooledSession>(options: SessionPoolO
       }
       return session;
     },
-    delete(session) {
-      if (sessions.get(session.sessionId) === session) sessions.delete(session.sessionId);
-    },
+    delete: forget,
     async close() {
       clearInterval(sweeper);
       const all = [...sessions.values()];
